@@ -1,0 +1,22 @@
+"""Names of the orchestrators and activities: the one place they are spelled.
+
+The Functions app registers its functions under these names and every caller (orchestrators,
+the CLI, the HTTP triggers) refers to them from here, never by string literal.
+"""
+
+
+class Orchestrators:
+    FAILOVER = "failover"
+    PROVISION_COMPUTE = "provision_compute"  # sub-orchestration: resource group, then scale sets
+    FAILBACK = "failback"
+    DRILL = "drill"
+
+
+class Activities:
+    SQL_FAILOVER = "sql_failover"
+    COSMOS_FAILOVER = "cosmos_failover"
+    ENSURE_RESOURCE_GROUP = "ensure_resource_group"
+    DELETE_RESOURCE_GROUP = "delete_resource_group"
+    PROVISION_SCALE_SET = "provision_scale_set"
+    SWITCH_DNS_RECORD = "switch_dns_record"
+    DESCRIBE_STATE = "describe_state"

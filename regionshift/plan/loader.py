@@ -1,0 +1,107 @@
+"""Load a plan file: YAML text → typed `Plan`, or a `PlanError` with one line per problem.
+
+Problems name the key path as a user would write it (`scale_sets[0].capacity: must be at least
+1`). Duplicate YAML keys are errors too: PyYAML would silently keep the last one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from regionshift.errors import PlanError
+from regionshift.plan.models import Plan
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a mapping with the same key twice."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            line = key_node.start_mark.line + 1
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r} (line {line})")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read and validate a plan file."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError(source, ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(source, [f"cannot be read: {exc}"]) from None
+    return parse_plan(text, source)
+
+
+def parse_plan(text: str, source: str = "<plan>") -> Plan:
+    """Validate plan YAML text."""
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise PlanError(source, [f"not valid YAML: {_yaml_reason(exc)}"]) from None
+    if not isinstance(data, dict):
+        raise PlanError(source, ["must be a YAML mapping of plan keys (name, regions, ...)"])
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        raise PlanError(source, format_validation_errors(exc)) from None
+
+
+def format_validation_errors(exc: ValidationError) -> list[str]:
+    """One `key.path: reason` line per pydantic error, in the user's vocabulary."""
+    lines = []
+    for error in exc.errors(include_url=False):
+        path = _key_path(error["loc"])
+        reason = _reason(error)
+        lines.append(f"{path}: {reason}" if path else reason)
+    return lines
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in {"str", "list[str]"}:  # pydantic's union branch labels are not keys
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _reason(error: Any) -> str:
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx['ge']}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx['le']}"
+    if kind == "literal_error":
+        return f"must be one of {ctx['expected']}"
+    if kind == "string_pattern_mismatch":
+        return f"{error['input']!r} is not a valid name here (allowed: {ctx['pattern']})"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return str(error["msg"])
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark else problem

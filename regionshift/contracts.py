@@ -41,16 +41,27 @@ class StepOutcome(WireModel):
 
 
 class ActivityInput(WireModel):
-    """Every activity takes the plan (as JSON) and the item it acts on, by index into the plan."""
+    """Every activity takes the plan's context (`PlanContext` as JSON: names, regions, policy) and
+    the one resource it acts on (`item`, that resource's plan entry as JSON), never the whole plan."""
 
     plan: dict[str, Any]
-    index: int = 0
+    item: dict[str, Any] = {}
     # The resource group that compute goes into: the failover group, or a drill's own group.
     resource_group: str | None = None
     # Failback reverses direction: "to_secondary" (failover, drill) or "to_primary" (failback).
     direction: Literal["to_secondary", "to_primary"] = "to_secondary"
     capacity: int | None = None  # override of a scale set's capacity (0 quiesces it)
     tags: dict[str, str] = {}
+
+
+class RunRequest(WireModel):
+    """The input of a failover, failback or drill orchestration."""
+
+    plan: dict[str, Any]  # the whole plan, as JSON
+    started_by: str = "cli"  # who or what started it: "cli:<user>", "alert:<rule>", "schedule"
+    # A person started it explicitly (CLI, manual API call): no separate approval is asked for.
+    approved: bool = False
+    resource_group: str | None = None  # a drill's own resource group
 
 
 class RunProgress(WireModel):

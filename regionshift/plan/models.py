@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -18,8 +19,10 @@ from regionshift.azure.ids import ResourceId, is_guid, parse_resource_id
 Name = Annotated[str, StringConstraints(min_length=1, max_length=90, pattern=r"^[A-Za-z0-9._()-]+$")]
 RegionName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]+$")]
 PlanName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
-_HOSTNAME = re.compile(r"^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
-                       r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$")
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+    r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$"
+)
 
 
 class StrictModel(BaseModel):
@@ -189,22 +192,156 @@ class DnsRecord(StrictModel):
         return self.zone if self.name == "@" else f"{self.name}.{self.zone}"
 
 
+WebhookUrl = Annotated[str, StringConstraints(min_length=8, max_length=2048)]
+AzureMetricOperator = Literal["GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual"]
+
+
+def _check_webhook_url(value: str) -> str:
+    """HTTPS only, except for loopback (local `regionshift serve` and tests)."""
+    parts = urlsplit(value)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise ValueError("must be an https:// URL (http:// only for localhost)")
+    if not parts.hostname:
+        raise ValueError("must name a host")
+    return value
+
+
+class ApprovalWebhook(StrictModel):
+    """Where an approval request is posted, and in which shape (generic JSON, Teams, Slack)."""
+
+    url: WebhookUrl
+    format: Literal["json", "teams", "slack"] = "json"
+
+    _url = field_validator("url")(_check_webhook_url)
+
+
+class LogsConfirmation(StrictModel):
+    """A Log Analytics query whose rows confirm the outage (e.g. failed availability tests run
+    from other regions). Confirmed when the query returns at least `min_rows` rows."""
+
+    workspace_id: str
+    query: Annotated[str, StringConstraints(min_length=1, max_length=10000)]
+    timespan_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    min_rows: Annotated[int, Field(ge=1)] = 1
+
+    @field_validator("workspace_id")
+    @classmethod
+    def _workspace(cls, v: str) -> str:
+        if not is_guid(v):
+            raise ValueError("must be a Log Analytics workspace id (a GUID)")
+        return v
+
+
+class MetricConfirmation(StrictModel):
+    """An Azure Monitor metric condition on one resource, checked on the latest value in the window."""
+
+    resource_id: str
+    metric: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    namespace: str | None = None
+    aggregation: Literal["Average", "Total", "Minimum", "Maximum", "Count"] = "Average"
+    operator: AzureMetricOperator
+    threshold: float
+    window_minutes: Annotated[int, Field(ge=1, le=1440)] = 5
+
+    @field_validator("resource_id")
+    @classmethod
+    def _rid(cls, v: str) -> str:
+        return str(parse_resource_id(v))
+
+
+class Confirmation(StrictModel):
+    """The second, independent signal an automatic failover needs before it acts."""
+
+    logs: LogsConfirmation | None = None
+    metric: MetricConfirmation | None = None
+    require: Literal["all", "any"] = "all"  # when both are given
+
+    @model_validator(mode="after")
+    def _something(self) -> Confirmation:
+        if self.logs is None and self.metric is None:
+            raise ValueError("names no signal: give logs, metric or both")
+        return self
+
+
 class Policy(StrictModel):
     data_loss: Literal["forbid", "allow"] = "forbid"
+    # How a failover starts. `required`: a person approves through the webhook's links first.
+    # `automatic`: it acts once `confirmation` agrees; when that second signal does not confirm,
+    # it falls back to asking for approval.
+    approval: Literal["automatic", "required"] = "required"
+    approval_webhooks: list[ApprovalWebhook] = []
+    approval_timeout_minutes: Annotated[int, Field(ge=1, le=10080)] = 30
+    # On timeout: abort, or escalate (post to `escalation_webhooks`, wait once more, then abort).
+    on_approval_timeout: Literal["abort", "escalate"] = "abort"
+    escalation_webhooks: list[ApprovalWebhook] = []
+    # A forced (data-loss) failover may need two different people to approve it.
+    forced_approvers: Literal[1, 2] = 1
+    confirmation: Confirmation | None = None
+
+    @model_validator(mode="after")
+    def _approval_consistent(self) -> Policy:
+        if self.approval == "automatic" and self.confirmation is None:
+            raise ValueError("approval 'automatic' needs a confirmation signal (policy.confirmation)")
+        if self.on_approval_timeout == "escalate" and not self.escalation_webhooks:
+            raise ValueError("on_approval_timeout 'escalate' needs escalation_webhooks")
+        return self
 
 
-class Plan(StrictModel):
+class ServiceHealthMatch(StrictModel):
+    """Service Health events that concern this plan. Regions are compared without spaces or case,
+    so `East US 2` (as Service Health writes it) matches `eastus2`; empty means the plan's primary."""
+
+    services: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = []
+    regions: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = []
+
+
+class AlertTriggers(StrictModel):
+    """Which Azure Monitor alerts start this plan: by alert rule (name or id), by the resource the
+    alert fired on, or by Service Health service and region. Any one match is enough."""
+
+    rules: list[Annotated[str, StringConstraints(min_length=1, max_length=1024)]] = []
+    targets: list[str] = []
+    service_health: ServiceHealthMatch | None = None
+
+    @field_validator("targets")
+    @classmethod
+    def _targets(cls, v: list[str]) -> list[str]:
+        for index, value in enumerate(v):
+            try:
+                parse_resource_id(value)
+            except ValueError as exc:
+                raise ValueError(f"[{index}] {exc}") from None
+        return v
+
+
+class Triggers(StrictModel):
+    alerts: AlertTriggers | None = None
+
+
+class PlanContext(StrictModel):
+    """The plan without its resource lists: what every activity needs besides the one resource it
+    acts on. Activities get this, not the whole plan, so that a plan with a thousand resources does
+    not copy itself into every activity's input and the Durable history."""
+
     name: PlanName
     subscription_id: str
     regions: Regions
     failover_resource_group: Name
+    policy: Policy = Policy()
+
+    _sub = field_validator("subscription_id")(_check_subscription)
+
+    def subscription_of(self, resource: SqlFailoverGroup | CosmosAccount | DnsRecord) -> str:
+        return resource.subscription_id or self.subscription_id
+
+
+class Plan(PlanContext):
     sql_failover_groups: list[SqlFailoverGroup] = []
     cosmos_accounts: list[CosmosAccount] = []
     scale_sets: list[ScaleSet] = []
     dns_records: list[DnsRecord] = []
-    policy: Policy = Policy()
-
-    _sub = field_validator("subscription_id")(_check_subscription)
+    triggers: Triggers = Triggers()
 
     @model_validator(mode="after")
     def _unique_names(self) -> Plan:
@@ -216,8 +353,8 @@ class Plan(StrictModel):
             raise ValueError("declares nothing to fail over")
         return self
 
-    def subscription_of(self, resource: SqlFailoverGroup | CosmosAccount | DnsRecord) -> str:
-        return resource.subscription_id or self.subscription_id
+    def context(self) -> PlanContext:
+        return PlanContext.model_validate(self.model_dump(include=set(PlanContext.model_fields)))
 
 
 def _no_duplicates(key: str, values: list[object]) -> None:

@@ -1,0 +1,9 @@
+"""Orchestrators: deterministic Durable generators. They only yield activities,
+sub-orchestrations, timers and events — no I/O, clock, randomness or uuids.
+
+Each module exposes a `bp` blueprint that function_app.py registers.
+"""
+
+from orchestrators import compute, failover
+
+blueprints = [failover.bp, compute.bp]

@@ -1,0 +1,82 @@
+"""The failover orchestration: data and compute in parallel, then DNS, and only then.
+
+Fan-out: every SQL failover group, every Cosmos DB account, every pre-provisioned scale set to
+scale, and the compute branch (a sub-orchestration: resource group, then new scale sets). Fan-in
+waits for every branch — activities return failures as outcomes instead of raising, so one failed
+branch does not cut the others short. DNS is switched only when every branch succeeded: DNS must
+never point at a region whose data has not failed over. If any branch failed, DNS stays on the
+primary and the run ends `failed` with each branch's reason.
+
+Progress is published as custom status at phase boundaries. A `task_any` loop would show each
+branch as it lands, but it makes every replay quadratic in the number of branches; per-branch
+progress is read from the instance's history instead (see regionshift.cli.progress).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import azure.durable_functions as df
+
+from orchestrators.steps import activity_input, outcomes, progress, report, skipped
+from regionshift.azure.dns import record_label
+from regionshift.contracts import RunRequest, StepOutcome
+from regionshift.names import Activities, Orchestrators
+from regionshift.plan import Plan
+
+bp = df.Blueprint()
+
+
+@bp.function_name(Orchestrators.FAILOVER)
+@bp.orchestration_trigger(context_name="context")
+def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
+    request = RunRequest.model_validate(context.get_input())
+    plan = Plan.model_validate(request.plan)
+    started_at = context.current_utc_datetime
+    tags = {"regionshift-plan": plan.name, "regionshift-run": context.instance_id}
+
+    branches = [
+        context.call_activity(Activities.SQL_FAILOVER, activity_input(plan, g)) for g in plan.sql_failover_groups
+    ]
+    branches += [
+        context.call_activity(Activities.COSMOS_FAILOVER, activity_input(plan, a)) for a in plan.cosmos_accounts
+    ]
+    branches += [
+        context.call_activity(Activities.PROVISION_SCALE_SET, activity_input(plan, s, tags=tags))
+        for s in plan.scale_sets
+        if s.mode == "scale"
+    ]
+    creates = [s for s in plan.scale_sets if s.mode == "create"]
+    if creates:
+        branches.append(
+            context.call_sub_orchestrator(
+                Orchestrators.PROVISION_COMPUTE,
+                {"plan": request.plan, "resource_group": plan.failover_resource_group, "tags": tags},
+                instance_id=f"{context.instance_id}:compute",
+            )
+        )
+    total = len(plan.sql_failover_groups) + len(plan.cosmos_accounts) + len(plan.scale_sets) + len(plan.dns_records)
+    total += 1 if creates else 0  # the failover resource group
+    context.set_custom_status(progress("data_and_compute", [], total))
+
+    steps: list[StepOutcome] = outcomes((yield context.task_all(branches)) if branches else [])
+
+    if all(s.ok for s in steps):
+        context.set_custom_status(progress("dns", steps, total))
+        results = yield context.task_all(
+            [context.call_activity(Activities.SWITCH_DNS_RECORD, activity_input(plan, r)) for r in plan.dns_records]
+        )
+        steps += outcomes(results)
+    else:
+        steps += [
+            skipped("dns", record_label(r), "switch_to_secondary", "not switched: a data or compute branch failed")
+            for r in plan.dns_records
+        ]
+
+    ended_at = context.current_utc_datetime
+    context.set_custom_status(progress("report", steps, total))
+    final_state = yield context.call_activity(Activities.DESCRIBE_STATE, {"plan": request.plan})
+    result = report("failover", plan, context.instance_id, started_at, ended_at, steps, request.started_by, final_state)
+    context.set_custom_status(progress(result["status"], steps, total))
+    return result

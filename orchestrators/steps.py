@@ -1,0 +1,88 @@
+"""Pure helpers the orchestrators share: building activity inputs, progress, and the report.
+
+No I/O, clock or randomness here: orchestrators call these during replay, so they must give the
+same answer every time for the same history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from regionshift.contracts import ActivityInput, RunProgress, RunReport, StepKind, StepOutcome
+from regionshift.plan import Plan
+
+Direction = Literal["to_secondary", "to_primary"]
+
+
+def activity_input(
+    plan: Plan,
+    item: Any = None,
+    *,
+    direction: Direction = "to_secondary",
+    resource_group: str | None = None,
+    capacity: int | None = None,
+    tags: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    return ActivityInput(
+        plan=plan.context().model_dump(mode="json"),
+        item=item.model_dump(mode="json") if item is not None else {},
+        direction=direction,
+        resource_group=resource_group,
+        capacity=capacity,
+        tags=tags or {},
+    ).model_dump(mode="json")
+
+
+def outcomes(results: list[Any]) -> list[StepOutcome]:
+    """Flatten activity results (one outcome) and sub-orchestration results (a list of them)."""
+    flat: list[StepOutcome] = []
+    for result in results:
+        if isinstance(result, list):
+            flat += [StepOutcome.model_validate(r) for r in result]
+        else:
+            flat.append(StepOutcome.model_validate(result))
+    return flat
+
+
+def skipped(kind: StepKind, resource: str, action: str, why: str) -> StepOutcome:
+    return StepOutcome(kind=kind, resource=resource, action=action, status="skipped", detail=why)
+
+
+def progress(phase: str, steps: list[StepOutcome], total: int) -> dict[str, Any]:
+    return RunProgress(
+        phase=phase,
+        done=sum(1 for s in steps if s.ok),
+        failed=sum(1 for s in steps if s.status == "failed"),
+        total=total,
+        branches={f"{s.kind}:{s.resource}": s.status for s in steps},
+    ).model_dump(mode="json")
+
+
+def report(
+    operation: Literal["failover", "failback", "drill"],
+    plan: Plan,
+    instance_id: str,
+    started_at: datetime,
+    ended_at: datetime,
+    steps: list[StepOutcome],
+    started_by: str,
+    resources: list[dict[str, Any]] | None = None,
+    reason: str = "",
+) -> dict[str, Any]:
+    failed = [s for s in steps if s.status == "failed"]
+    rpos = [float(s.data["rpo_seconds"]) for s in steps if "rpo_seconds" in s.data]
+    return RunReport(
+        operation=operation,
+        plan=plan.name,
+        instance_id=instance_id,
+        status="failed" if failed or reason else "succeeded",
+        started_at=started_at,
+        ended_at=ended_at,
+        rto_seconds=(ended_at - started_at).total_seconds(),
+        rpo_seconds=max(rpos) if rpos else None,
+        started_by=started_by,
+        steps=steps,
+        resources=resources or [],
+        reason=reason or "; ".join(f"{s.kind} {s.resource}: {s.detail}" for s in failed),
+    ).model_dump(mode="json")

@@ -1,0 +1,101 @@
+"""The one client factory: every Azure management client the app uses is built here.
+
+Clients get the credential (azure-identity's DefaultAzureCredential: managed identity in Azure
+and against the emulator), the ARM endpoint and the CA bundle from `Settings`. One credential
+per factory shares its token cache; clients are kept per thread because azure-core's requests
+transport shares a session that is not meant to be used from many threads at once.
+
+A *probe* client makes exactly one attempt with a short timeout: it asks "does this region
+answer?" during an outage without waiting through a retry policy's back-off.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from azure.core.credentials import TokenCredential
+from azure.identity import DefaultAzureCredential
+from azure.mgmt.compute import ComputeManagementClient
+from azure.mgmt.cosmosdb import CosmosDBManagementClient
+from azure.mgmt.dns import DnsManagementClient
+from azure.mgmt.resource.resources import ResourceManagementClient
+from azure.mgmt.sql import SqlManagementClient
+
+from regionshift.settings import Settings
+
+PROBE_TIMEOUT_SECONDS = 20
+
+
+class AzureClients:
+    def __init__(self, settings: Settings | None = None, credential: TokenCredential | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self._credential = credential
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    @property
+    def credential(self) -> TokenCredential:
+        with self._lock:
+            if self._credential is None:
+                self._credential = DefaultAzureCredential()
+            return self._credential
+
+    def sql(self, subscription_id: str, *, probe: bool = False) -> SqlManagementClient:
+        return self._client(SqlManagementClient, subscription_id, probe)
+
+    def cosmos(self, subscription_id: str) -> CosmosDBManagementClient:
+        return self._client(CosmosDBManagementClient, subscription_id, False)
+
+    def compute(self, subscription_id: str) -> ComputeManagementClient:
+        return self._client(ComputeManagementClient, subscription_id, False)
+
+    def resources(self, subscription_id: str) -> ResourceManagementClient:
+        return self._client(ResourceManagementClient, subscription_id, False)
+
+    def dns(self, subscription_id: str) -> DnsManagementClient:
+        return self._client(DnsManagementClient, subscription_id, False)
+
+    def _client(self, cls: Any, subscription_id: str, probe: bool) -> Any:
+        cache: dict[tuple[Any, ...], Any] = self._local.__dict__.setdefault("clients", {})
+        key = (cls, subscription_id, probe)
+        if key not in cache:
+            cache[key] = cls(
+                credential=self.credential,
+                subscription_id=subscription_id,
+                base_url=self.settings.arm_endpoint,
+                credential_scopes=[self.settings.scope],
+                polling_interval=self.settings.polling_interval,
+                **self._transport_options(probe),
+            )
+        return cache[key]
+
+    def _transport_options(self, probe: bool) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        if self.settings.ca_bundle:
+            options["connection_verify"] = self.settings.ca_bundle
+        if probe:
+            options.update(retry_total=0, connection_timeout=PROBE_TIMEOUT_SECONDS, read_timeout=PROBE_TIMEOUT_SECONDS)
+        else:
+            options["retry_total"] = self.settings.retry_total
+        return options
+
+
+_default: AzureClients | None = None
+_default_lock = threading.Lock()
+
+
+def default_clients() -> AzureClients:
+    """The process-wide factory, built from the environment on first use (activities use it)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = AzureClients()
+        return _default
+
+
+def reset_default_clients() -> None:
+    """Forget the process-wide factory, so the next use reads the environment again."""
+    global _default
+    with _default_lock:
+        _default = None

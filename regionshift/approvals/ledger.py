@@ -1,0 +1,105 @@
+"""The approval ledger: which decisions an approval orchestration has accepted, so far.
+
+Why the orchestration's history is the nonce store: the approval sub-orchestrator replays every
+decision event it received, in order, through this ledger. That history lives in the Durable task
+hub (Azure Storage in Azure, SQLite in the embedded host), so a spent nonce stays spent across
+restarts and across scaled-out instances, with no second store to keep consistent. The HTTP
+endpoint also reads the ledger's state from the custom status to refuse a reused link at once,
+but the ledger is the authority: two racing clicks of one link reach it in one order, and the
+second is refused there.
+
+Pure and deterministic (no clock, no I/O): safe to run inside an orchestrator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Outcome = Literal["pending", "approved", "rejected"]
+
+
+@dataclass(frozen=True)
+class Vote:
+    decision: Literal["approve", "reject"]
+    nonce: str
+    approver: str
+    comment: str = ""
+    at: str = ""  # ISO time the endpoint received it
+    slot: int = 0
+
+    @classmethod
+    def from_json(cls, data: Any) -> Vote:
+        if not isinstance(data, dict):
+            raise ValueError("a decision event must be an object")
+        decision = data.get("decision")
+        if decision not in ("approve", "reject"):
+            raise ValueError("decision must be approve or reject")
+        return cls(
+            decision=decision,
+            nonce=str(data.get("nonce", "")),
+            approver=str(data.get("approver", "")).strip()[:200],
+            comment=str(data.get("comment", ""))[:2000],
+            at=str(data.get("at", "")),
+            slot=int(data.get("slot", 0)),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision,
+            "nonce": self.nonce,
+            "approver": self.approver,
+            "comment": self.comment,
+            "at": self.at,
+            "slot": self.slot,
+        }
+
+
+@dataclass
+class ApprovalLedger:
+    required: int = 1  # distinct approvers needed
+    accepted: list[Vote] = field(default_factory=list)
+    refused: list[dict[str, str]] = field(default_factory=list)
+    spent: set[str] = field(default_factory=set)
+
+    @property
+    def outcome(self) -> Outcome:
+        if any(v.decision == "reject" for v in self.accepted):
+            return "rejected"
+        approvers = {v.approver.lower() for v in self.accepted if v.decision == "approve"}
+        return "approved" if len(approvers) >= self.required else "pending"
+
+    def offer(self, vote: Vote) -> str | None:
+        """Accept a vote, or return why it is refused (it is recorded either way)."""
+        reason = self._refusal(vote)
+        if vote.nonce:
+            self.spent.add(vote.nonce)
+        if reason:
+            self.refused.append({"approver": vote.approver, "decision": vote.decision, "reason": reason})
+            return reason
+        self.accepted.append(vote)
+        return None
+
+    def _refusal(self, vote: Vote) -> str | None:
+        if self.outcome != "pending":
+            return f"the approval is already {self.outcome}"
+        if not vote.nonce:
+            return "the decision carries no token nonce"
+        if vote.nonce in self.spent:
+            return "this approval link has already been used"
+        if not vote.approver:
+            return "the approver is not identified"
+        if vote.decision == "approve" and any(
+            v.approver.lower() == vote.approver.lower() for v in self.accepted if v.decision == "approve"
+        ):
+            return f"{vote.approver} has already approved; a different approver is needed"
+        return None
+
+    def status(self) -> dict[str, Any]:
+        """What the custom status shows: enough for the endpoint's fast refusal, no secrets."""
+        return {
+            "outcome": self.outcome,
+            "required": self.required,
+            "approvers": [v.approver for v in self.accepted if v.decision == "approve"],
+            "spent": sorted(self.spent),
+        }

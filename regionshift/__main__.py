@@ -1,0 +1,5 @@
+"""`python -m regionshift` is the `regionshift` command."""
+
+from regionshift.cli.main import main
+
+main()

@@ -1,0 +1,66 @@
+"""Where a CLI run talks to: the ARM endpoint from the settings (Azure by default, or the
+emulator's env file), or — with `--simulate` — an emulator started in-process from the plan.
+
+Simulation only changes the environment the app reads its settings from; the app itself
+cannot tell the difference.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from regionshift.azure.clients import reset_default_clients
+from regionshift.plan import Plan
+from regionshift.settings import Settings
+
+# What `--simulate` assumes happened when no scenario is given: the primary region is down.
+DEFAULT_OUTAGE = "primary"
+
+
+@contextmanager
+def run_environment(
+    plan: Plan, *, simulate: bool, scenario_path: Path | None, default_scenario: str | None = DEFAULT_OUTAGE
+) -> Iterator[Settings]:
+    """Yield the settings a run uses; with `simulate`, while an in-process emulator serves."""
+    if not simulate:
+        reset_default_clients()
+        yield Settings.from_env()
+        return
+
+    from regionshift_emulator.core.scenario import load_scenario
+    from regionshift_emulator.server import Emulator
+
+    scenario: Any = load_scenario(scenario_path) if scenario_path else _default_scenario(plan, default_scenario)
+    state_dir = Settings.from_env().state_dir / "simulate" / plan.name
+    shutil.rmtree(state_dir, ignore_errors=True)  # every simulation starts from the pre-disaster state
+    state_dir.mkdir(parents=True)
+    with Emulator(plan, scenario, workdir=state_dir) as emulator:
+        env = {
+            **emulator.env,
+            "REGIONSHIFT_STATE_DIR": str(state_dir),
+            # The emulator answers in (compressed) seconds; poll it at that pace.
+            "REGIONSHIFT_POLLING_INTERVAL": os.environ.get("REGIONSHIFT_POLLING_INTERVAL", "0.2"),
+        }
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        reset_default_clients()
+        try:
+            yield Settings.from_env()
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            reset_default_clients()
+
+
+def _default_scenario(plan: Plan, which: str | None) -> dict[str, Any]:
+    if which == "primary":
+        return {"outage": [plan.regions.primary]}
+    return {}

@@ -1,0 +1,104 @@
+"""The `regionshift` entry point: registers the subcommands and maps errors to exit codes.
+
+Each subcommand lives in its own module; this file only parses arguments and turns the library's
+exceptions into one clear line and an exit code (never a traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from regionshift.cli.console import err, out
+from regionshift.cli.exit_codes import ExitCode
+from regionshift.errors import InputError, PlanError, RegionshiftError, RunRefused
+
+app = typer.Typer(
+    name="regionshift",
+    help="Fail a two-region Azure workload over, back, and drill that it can.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False)]
+Simulate = Annotated[bool, typer.Option("--simulate", help="Run against an in-process emulator seeded from the plan.")]
+ScenarioOpt = Annotated[Path | None, typer.Option("--scenario", help="Emulator scenario (YAML).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the run report as JSON on stdout.")]
+ReportDir = Annotated[Path, typer.Option("--report-dir", help="Where run reports are written.")]
+
+
+def run_command(action: Callable[[], ExitCode]) -> None:
+    """Run a subcommand, mapping the one exception hierarchy to exit codes in one place."""
+    try:
+        code = action()
+    except PlanError as exc:
+        for problem in exc.problems:
+            err.print(f"{exc.source}: {problem}", highlight=False, markup=False)
+        code = ExitCode.BAD_INPUT
+    except InputError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        code = ExitCode.BAD_INPUT
+    except RunRefused as exc:
+        err.print(f"refused: {exc}", highlight=False, markup=False)
+        code = ExitCode.FAILED
+    except RegionshiftError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        code = ExitCode.FAILED
+    raise typer.Exit(int(code))
+
+
+@app.command()
+def validate(plan: PlanArg) -> None:
+    """Check a plan file: exit 0 if valid, 2 with one line per problem."""
+    from regionshift.cli.validate import validate as run
+
+    run_command(lambda: run(plan))
+
+
+@app.command()
+def schema() -> None:
+    """Print the plan file's JSON Schema (committed as plan.schema.json)."""
+    from regionshift.cli.validate import plan_schema
+
+    out.file.write(plan_schema())
+
+
+@app.command()
+def emulator(
+    plan: Annotated[Path, typer.Option("--plan", help="Seed the emulator from this plan.")],
+    env_file: Annotated[Path, typer.Option("--env-file", help="Where to write the `export` lines.")],
+    port: Annotated[int, typer.Option("--port", help="HTTPS port (0: any free port).")] = 0,
+    scenario: ScenarioOpt = None,
+) -> None:
+    """Serve the Azure emulator until stopped."""
+    from regionshift_emulator.server import run
+
+    raise typer.Exit(run(plan, port, env_file, scenario))
+
+
+@app.command()
+def failover(
+    plan: PlanArg,
+    simulate: Simulate = False,
+    scenario: ScenarioOpt = None,
+    json_output: JsonOpt = False,
+    report_dir: ReportDir = Path("reports"),
+) -> None:
+    """Fail the workload over to the secondary region."""
+    from regionshift.cli.failover import failover as run
+    from regionshift.cli.runs import RunOptions
+
+    run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=RunOptions(json_output, report_dir)))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted: the run's progress is kept; run the same command again to resume it")
+        sys.exit(130)

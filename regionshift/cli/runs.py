@@ -1,0 +1,109 @@
+"""Running an orchestration from the CLI on the embedded Durable host, with live progress.
+
+One run per plan at a time: the instance id derives from the plan and the operation, so running
+the command again while that instance is unfinished resumes it instead of starting another, and
+a failover and a failback of the same plan never run at once.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.live import Live
+
+from regionshift.cli.console import err, out
+from regionshift.cli.exit_codes import ExitCode
+from regionshift.cli.progress import branch_rows, progress_table
+from regionshift.contracts import RunReport, RunRequest
+from regionshift.errors import RunRefused
+from regionshift.host import DurableHost
+from regionshift.plan import Plan
+from regionshift.reports import render_text_summary, write_report
+from regionshift.settings import Settings
+
+# Operations that change production and so exclude each other for one plan.
+EXCLUSIVE = ("failover", "failback")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    json_output: bool = False
+    report_dir: Path = Path("reports")
+
+
+def instance_id_for(operation: str, plan: Plan) -> str:
+    return f"{operation}-{plan.name}"
+
+
+def open_host(settings: Settings) -> DurableHost:
+    import function_app  # the composition root: the very orchestrators and activities Azure runs
+
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    return DurableHost(function_app.app, settings.state_dir / "durable.sqlite")
+
+
+def run_orchestration(
+    operation: str,
+    orchestrator: str,
+    plan: Plan,
+    settings: Settings,
+    options: RunOptions,
+    request: RunRequest | None = None,
+) -> ExitCode:
+    request = request or RunRequest(plan=plan.model_dump(mode="json"), started_by=_who(), approved=True)
+    instance_id = instance_id_for(operation, plan)
+    with open_host(settings) as host:
+        _refuse_if_other_run(host, operation, plan)
+        status = host.get_status(instance_id)
+        if status is not None and not status.is_terminal:
+            err.print(f"resuming {instance_id} (unfinished, started {status.created_at:%Y-%m-%d %H:%M:%S} UTC)")
+        else:
+            host.start_new(orchestrator, request.model_dump(mode="json"), instance_id=instance_id)
+            err.print(f"started {instance_id} on the embedded Durable host")
+        final = _follow(host, instance_id)
+    if final.output is None:
+        err.print(f"[bold red]{instance_id} ended {final.runtime_status.value}[/]: {final.failure or 'no report'}")
+        return ExitCode.FAILED
+    report = RunReport.model_validate(final.output)
+    files = write_report(report, options.report_dir)
+    if options.json_output:
+        out.print_json(json.dumps(report.model_dump(mode="json")))
+    else:
+        err.print(render_text_summary(report))
+    err.print(f"report: {files.json_path} and {files.html_path}", highlight=False)
+    return ExitCode.OK if report.status == "succeeded" else ExitCode.FAILED
+
+
+def _follow(host: DurableHost, instance_id: str) -> Any:
+    """Show the run's branches live on stderr until it ends."""
+    with Live(console=err, refresh_per_second=8, transient=False) as live:
+        while True:
+            status = host.wait_for_completion(instance_id, timeout=0.25)
+            custom = status.custom_status if isinstance(status.custom_status, dict) else {}
+            live.update(
+                progress_table(str(custom.get("phase", status.runtime_status.value)), branch_rows(host, instance_id))
+            )
+            if status.is_terminal:
+                return status
+            time.sleep(0.05)
+
+
+def _refuse_if_other_run(host: DurableHost, operation: str, plan: Plan) -> None:
+    if operation not in EXCLUSIVE:
+        return
+    for other in EXCLUSIVE:
+        status = host.get_status(instance_id_for(other, plan)) if other != operation else None
+        if status is not None and not status.is_terminal:
+            raise RunRefused(f"a {other} of plan {plan.name!r} is unfinished ({status.instance_id}); resume it first")
+
+
+def _who() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

@@ -319,6 +319,37 @@ class Triggers(StrictModel):
     alerts: AlertTriggers | None = None
 
 
+_CONTAINER = re.compile(r"^[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$")
+
+
+class ReportSettings(StrictModel):
+    """Where run reports are uploaded, besides the local report folder: a Blob Storage container.
+
+    No secret goes here. In Azure the app's managed identity signs in (it needs Storage Blob Data
+    Contributor); for Azurite or development, REGIONSHIFT_REPORTS_CONNECTION_STRING is used instead.
+    """
+
+    storage_account_url: Annotated[str, StringConstraints(min_length=8, max_length=2048)]
+    container: Annotated[str, StringConstraints(min_length=3, max_length=63)] = "regionshift-reports"
+
+    @field_validator("storage_account_url")
+    @classmethod
+    def _account_url(cls, v: str) -> str:
+        _check_webhook_url(v)  # https, or http on loopback (Azurite)
+        if urlsplit(v).query:
+            raise ValueError("must not carry a query string (a SAS token is a secret: give it in the environment)")
+        return v.rstrip("/")
+
+    @field_validator("container")
+    @classmethod
+    def _container(cls, v: str) -> str:
+        if not _CONTAINER.match(v):
+            raise ValueError(
+                "must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit"
+            )
+        return v
+
+
 class PlanContext(StrictModel):
     """The plan without its resource lists: what every activity needs besides the one resource it
     acts on. Activities get this, not the whole plan, so that a plan with a thousand resources does
@@ -329,6 +360,8 @@ class PlanContext(StrictModel):
     regions: Regions
     failover_resource_group: Name
     policy: Policy = Policy()
+    # Part of the context (not only the plan) so that an activity can upload the run's report.
+    reports: ReportSettings | None = None
 
     _sub = field_validator("subscription_id")(_check_subscription)
 

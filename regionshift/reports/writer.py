@@ -1,0 +1,60 @@
+"""Write a run report to disk as JSON and HTML, and upload both when the plan names a storage account.
+
+File names are `<operation>-<plan>-<UTC start, yyyymmddThhmmssZ>.json|.html`: sortable, unique per
+run (a plan runs one operation at a time), and valid on every file system. The JSON is exactly a
+RunReport (it reads back with `RunReport.model_validate_json`); both files are redacted first.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from regionshift.contracts import RunReport
+from regionshift.reports.html import render_html
+from regionshift.reports.redact import redact_report
+from regionshift.reports.timeline import as_utc
+from regionshift.reports.upload import BlobTarget, upload_files
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    json_path: Path
+    html_path: Path
+    blob_urls: list[str] = field(default_factory=list)  # empty when nothing was uploaded
+
+
+def report_stem(report: RunReport) -> str:
+    return f"{report.operation}-{report.plan}-{as_utc(report.started_at).strftime('%Y%m%dT%H%M%SZ')}"
+
+
+def write_report(report: RunReport, report_dir: Path, *, upload: BlobTarget | None = None) -> ReportFiles:
+    """Write `<report_dir>/<stem>.json` and `.html` (creating the folder), then upload them if asked.
+
+    Raises ReportUploadError after the local files are written when the upload fails, so a caller
+    can still point at them.
+    """
+    safe = redact_report(report)
+    report_dir = Path(report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    stem = report_stem(safe)
+    json_path = report_dir / f"{stem}.json"
+    html_path = report_dir / f"{stem}.html"
+    _write_atomically(json_path, safe.model_dump_json(indent=2) + "\n")
+    _write_atomically(html_path, render_html(safe))
+    urls = upload_files(upload, [json_path, html_path]) if upload is not None else []
+    return ReportFiles(json_path=json_path, html_path=html_path, blob_urls=urls)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # A report read while it is being written (a browser refresh, an upload) is never half a file.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,77 @@
+"""Uploading reports to Blob Storage, against Azurite started by the test session (see conftest)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from azure.storage.blob import ContainerClient
+from report_azurite import Azurite
+
+from regionshift.contracts import RunReport
+from regionshift.plan import parse_plan
+from regionshift.reports import BlobTarget, ReportUploadError, write_report
+from regionshift.reports.upload import CONNECTION_STRING_ENV
+
+PLAN = """
+name: contoso-web
+subscription_id: 00000000-0000-0000-0000-000000000000
+regions: {primary: eastus2, secondary: centralus}
+failover_resource_group: contoso-dr
+dns_records:
+  - {resource_group: rg-dns, zone: contoso.com, name: www, type: CNAME,
+     primary: web-eus2.contoso.net, secondary: web-cus.contoso.net}
+"""
+
+
+def _fresh_container() -> str:
+    return f"reports-{uuid.uuid4().hex[:12]}"
+
+
+def test_both_files_land_in_the_plans_container(report: RunReport, azurite: Azurite, tmp_path: Path) -> None:
+    container = _fresh_container()  # does not exist yet: the upload creates it
+    plan = parse_plan(PLAN + f"reports: {{storage_account_url: '{azurite.account_url}', container: {container}}}\n")
+    target = BlobTarget.for_plan(plan, env={CONNECTION_STRING_ENV: azurite.connection_string()})
+    assert target is not None
+
+    files = write_report(report, tmp_path, upload=target)
+
+    client = ContainerClient.from_connection_string(azurite.connection_string(), container)
+    names = sorted(b.name for b in client.list_blobs())
+    assert names == [f"contoso-web/{files.html_path.name}", f"contoso-web/{files.json_path.name}"]
+    assert sorted(files.blob_urls) == [f"{azurite.account_url}/{container}/{n}" for n in names]
+    for path in (files.json_path, files.html_path):
+        blob = client.get_blob_client(f"contoso-web/{path.name}")
+        assert blob.download_blob().readall() == path.read_bytes()
+    assert client.get_blob_client(names[0]).get_blob_properties().content_settings.content_type.startswith("text/html")
+    uploaded = client.get_blob_client(f"contoso-web/{files.json_path.name}").download_blob().readall()
+    assert RunReport.model_validate_json(uploaded) == report
+
+
+def test_uploading_the_same_run_again_overwrites(report: RunReport, azurite: Azurite, tmp_path: Path) -> None:
+    target = BlobTarget(azurite.account_url, _fresh_container(), connection_string=azurite.connection_string())
+    write_report(report.model_copy(update={"status": "running", "ended_at": None}), tmp_path, upload=target)
+    files = write_report(report, tmp_path, upload=target)
+    client = ContainerClient.from_connection_string(azurite.connection_string(), target.container)
+    assert RunReport.model_validate_json(client.download_blob(files.json_path.name).readall()).status == "failed"
+
+
+def test_a_rejected_upload_names_the_container_and_keeps_the_local_files(
+    report: RunReport, azurite: Azurite, tmp_path: Path
+) -> None:
+    wrong_key = "d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXk="
+    target = BlobTarget(azurite.account_url, "reports", connection_string=azurite.connection_string(wrong_key))
+    with pytest.raises(ReportUploadError, match="container 'reports'") as caught:
+        write_report(report, tmp_path, upload=target)
+    assert wrong_key not in str(caught.value)
+    assert [p.exists() for p in caught.value.paths] == [True, True]
+
+
+def test_a_plan_without_a_reports_section_uploads_nothing() -> None:
+    assert BlobTarget.for_plan(parse_plan(PLAN), env={}) is None
+
+
+def test_the_connection_string_never_shows_in_the_targets_repr(azurite: Azurite) -> None:
+    target = BlobTarget(azurite.account_url, "reports", connection_string=azurite.connection_string())
+    assert "AccountKey" not in repr(target)

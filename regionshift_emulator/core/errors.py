@@ -1,0 +1,119 @@
+"""ARM errors: each class carries the ARM error code and HTTP status, moto-style.
+
+Raise them anywhere below a handler; the app renders `{"error": {"code", "message"}}` with the
+status. Messages follow ARM's wording where it is known, because scripts and the Azure CLI print them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ArmError(Exception):
+    """Base of every error the emulator answers with. Subclasses set `status` and `code`."""
+
+    status = 400
+    code = "BadRequest"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+        details: list[dict[str, Any]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        self.headers = headers or {}
+        self.details = details
+
+    def error(self) -> dict[str, Any]:
+        """The inner `error` object (also the `error` of a Failed async operation)."""
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return body
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.error()}
+
+
+class BadRequest(ArmError):
+    status, code = 400, "BadRequest"
+
+
+class InvalidRequestContent(ArmError):
+    status, code = 400, "InvalidRequestContent"
+
+
+class MissingApiVersion(ArmError):
+    status, code = 400, "MissingApiVersionParameter"
+
+    def __init__(self) -> None:
+        super().__init__("The api-version query parameter (?api-version=) is required for all requests.")
+
+
+class AuthenticationFailed(ArmError):
+    status, code = 401, "AuthenticationFailed"
+
+
+class InvalidAuthenticationToken(ArmError):
+    status, code = 401, "InvalidAuthenticationToken"
+
+
+class ExpiredAuthenticationToken(ArmError):
+    status, code = 401, "ExpiredAuthenticationToken"
+
+
+class ResourceNotFound(ArmError):
+    status, code = 404, "ResourceNotFound"
+
+
+class ResourceGroupNotFound(ArmError):
+    status, code = 404, "ResourceGroupNotFound"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Resource group '{name}' could not be found.")
+
+
+class InvalidResourceType(ArmError):
+    status, code = 404, "InvalidResourceType"
+
+
+class MethodNotAllowed(ArmError):
+    status, code = 405, "MethodNotAllowed"
+
+
+class Conflict(ArmError):
+    status, code = 409, "Conflict"
+
+
+class PreconditionFailed(ArmError):
+    status, code = 412, "PreconditionFailed"
+
+
+class TooManyRequests(ArmError):
+    status, code = 429, "TooManyRequests"
+
+
+class InternalServerError(ArmError):
+    status, code = 500, "InternalServerError"
+
+
+class ServiceUnavailable(ArmError):
+    status, code = 503, "ServiceUnavailable"
+
+
+class GatewayTimeout(ArmError):
+    """What ARM answers when the resource provider in a region does not respond (a region outage)."""
+
+    status, code = 504, "GatewayTimeout"
+
+    def __init__(self, namespace: str) -> None:
+        super().__init__(f"The gateway did not receive a response from '{namespace}' within the specified time period.")

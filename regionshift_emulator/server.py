@@ -1,0 +1,176 @@
+"""Run the emulator: `Emulator` for tests and tools, `run()` for the `regionshift emulator` command.
+
+Two loopback servers: ARM over HTTPS (CA made at start, PEM written to the work directory) and the
+App Service managed-identity endpoint over plain HTTP, as App Service serves it. `env` holds the
+variables that point the app, the SDKs and the Azure CLI at them; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import sys
+import tempfile
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from regionshift.errors import RegionshiftError
+from regionshift.plan import Plan, load_plan
+from regionshift_emulator.core.app import EmulatorApp
+from regionshift_emulator.core.auth import identity_app
+from regionshift_emulator.core.scenario import Scenario, load_scenario, parse_scenario
+from regionshift_emulator.core.state import EmulatorState
+from regionshift_emulator.core.tls import make_tls
+from regionshift_emulator.seed import seed
+from regionshift_emulator.services import SERVICES
+
+CA_FILE = "emulator-ca.pem"
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log on stderr: the emulator keeps its own request log (`/_emulator/requests`)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+class Emulator:
+    """The emulator seeded from `plan`. Use as a context manager, or `start()` / `stop()`."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        scenario: Scenario | Mapping[str, Any] | None = None,
+        port: int = 0,
+        workdir: Path | None = None,
+    ) -> None:
+        self.plan = plan
+        self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="regionshift-emulator-"))
+        self.state = EmulatorState(plan, _scenario(scenario), SERVICES)
+        seed(self.state, plan)
+        self.ca_path = self.workdir / CA_FILE
+        self._port = port
+        self._servers: list[BaseWSGIServer] = []
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> Emulator:
+        if self._servers:
+            return self
+        tls = make_tls(self.ca_path)
+        arm = make_server(
+            "127.0.0.1",
+            self._port,
+            EmulatorApp(self.state, SERVICES),
+            threaded=True,
+            ssl_context=tls,
+            request_handler=_QuietHandler,
+        )
+        identity = make_server(
+            "127.0.0.1", 0, identity_app(self.state.issuer), threaded=True, request_handler=_QuietHandler
+        )
+        self._servers = [arm, identity]
+        for server in self._servers:
+            thread = threading.Thread(target=server.serve_forever, name="regionshift-emulator", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._servers, self._threads = [], []
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """`https://127.0.0.1:PORT/` (the ARM endpoint)."""
+        return f"https://127.0.0.1:{self._require(0).server_port}/"
+
+    @property
+    def identity_endpoint(self) -> str:
+        return f"http://127.0.0.1:{self._require(1).server_port}/msi/token"
+
+    @property
+    def admin_url(self) -> str:
+        return self.url + "_emulator/"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "REGIONSHIFT_ARM_ENDPOINT": self.url,
+            "REGIONSHIFT_CA_BUNDLE": str(self.ca_path),
+            "REQUESTS_CA_BUNDLE": str(self.ca_path),
+            "IDENTITY_ENDPOINT": self.identity_endpoint,
+            "IDENTITY_HEADER": self.state.issuer.identity_header,
+            "REGIONSHIFT_EMULATOR_ADMIN": self.admin_url,
+        }
+
+    def write_env_file(self, path: Path) -> Path:
+        """Write `export NAME=value` lines a shell can source."""
+        lines = [f"export {k}={shlex.quote(v)}" for k, v in self.env.items()]
+        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return Path(path)
+
+    def set_scenario(self, scenario: Scenario | Mapping[str, Any] | None) -> None:
+        """Replace the scenario (InputError naming the key when it is invalid)."""
+        self.state.set_scenario(_scenario(scenario))
+
+    def advance(self, seconds: float) -> None:
+        """Jump the emulated clock ahead and apply what becomes due."""
+        self.state.clock.advance(seconds)
+        self.state.tick()
+
+    def _require(self, index: int) -> BaseWSGIServer:
+        if not self._servers:
+            raise RuntimeError("the emulator is not started")
+        return self._servers[index]
+
+
+def _scenario(value: Scenario | Mapping[str, Any] | None) -> Scenario:
+    if isinstance(value, Scenario):
+        return value
+    return parse_scenario(dict(value) if value is not None else {})
+
+
+def run(plan_path: Path, port: int, env_file: Path, scenario_path: Path | None = None) -> int:
+    """Serve until SIGINT/SIGTERM. Writes the CA beside `env_file`, then `env_file` once ready."""
+    try:
+        plan = load_plan(plan_path)
+        scenario = load_scenario(scenario_path) if scenario_path else Scenario()
+    except RegionshiftError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    env_file = Path(env_file)
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with Emulator(plan, scenario, port=port, workdir=env_file.parent) as emulator:
+            emulator.write_env_file(env_file)
+            print(f"emulator ready at {emulator.url} (env: {env_file})", file=sys.stderr, flush=True)
+            stop.wait()
+    except OSError as exc:
+        print(f"error: cannot serve on port {port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0

@@ -1,0 +1,8 @@
+"""The emulated Azure services. Add a service by adding its `SERVICE` to `SERVICES` (order is free)."""
+
+from regionshift_emulator.core.service import ServiceSpec
+from regionshift_emulator.services import resources
+
+SERVICES: list[ServiceSpec] = [
+    resources.SERVICE,
+]

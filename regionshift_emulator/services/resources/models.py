@@ -1,0 +1,84 @@
+"""Resource groups (Microsoft.Resources): state and rules, no HTTP.
+
+A group is a `Resource` in the shared store; deleting it is a long-running operation that, when
+it completes, removes the group and every resource under its id, whichever service owns them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from regionshift_emulator.core.errors import Conflict, InvalidRequestContent
+from regionshift_emulator.core.lro import Operation
+from regionshift_emulator.core.regions import UnknownRegion, short_name
+from regionshift_emulator.core.service import Backend
+from regionshift_emulator.core.store import Resource, group_id
+
+GROUP_TYPE = "Microsoft.Resources/resourceGroups"
+DELETE_OPERATION = "resources.deleteGroup"
+
+
+class ResourceGroupsBackend(Backend):
+    def create_or_update(
+        self, subscription_id: str, name: str, location: str, tags: dict[str, str] | None = None
+    ) -> tuple[Resource, bool]:
+        """(group, created). The location of an existing group cannot change, as in ARM."""
+        try:
+            region = short_name(location)
+        except UnknownRegion as exc:
+            raise InvalidRequestContent(str(exc), code="LocationNotAvailableForResourceGroup") from None
+        existing = self.state.store.get(group_id(subscription_id, name))
+        if existing is not None:
+            if existing.properties.get("provisioningState") == "Deleting":
+                raise Conflict(
+                    f"The resource group '{existing.name}' is in deprovisioning state and cannot perform this "
+                    "operation.",
+                    code="ResourceGroupBeingDeleted",
+                )
+            if existing.location != region:
+                raise Conflict(
+                    f"Invalid resource group location '{region}'. The Resource group already exists in location "
+                    f"'{existing.location}'.",
+                    code="InvalidResourceGroupLocation",
+                )
+            if tags is not None:
+                existing.tags = dict(tags)
+            existing.touch()
+            return existing, False
+        group = Resource(
+            id=group_id(subscription_id, name),
+            type=GROUP_TYPE,
+            location=region,
+            properties={"provisioningState": "Succeeded"},
+            tags=dict(tags or {}),
+        )
+        return self.state.store.put(group), True
+
+    def get(self, subscription_id: str, name: str) -> Resource:
+        return self.state.store.require_group(subscription_id, name)
+
+    def exists(self, subscription_id: str, name: str) -> bool:
+        return self.state.store.get(group_id(subscription_id, name)) is not None
+
+    def begin_delete(self, subscription_id: str, name: str) -> Operation:
+        group = self.get(subscription_id, name)
+        group.properties["provisioningState"] = "Deleting"
+        store = self.state.store
+
+        def complete() -> None:
+            store.delete_tree(group.id)
+
+        return self.state.operations.start(
+            kind=DELETE_OPERATION,
+            resource_id=group.id,
+            location=group.location,
+            duration=self.state.operation_duration(DELETE_OPERATION),
+            complete=complete,
+        )
+
+    def list_groups(self, subscription_id: str) -> list[Resource]:
+        prefix = f"/subscriptions/{subscription_id}/resourcegroups/"
+        return [r for r in self.state.store.of_type(GROUP_TYPE) if r.key.startswith(prefix.lower())]
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"groups": sorted(r.id for r in self.state.store.of_type(GROUP_TYPE))}

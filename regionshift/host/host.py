@@ -24,6 +24,7 @@ from azure.functions import meta
 from azure.functions.durable_functions import ActivityTriggerConverter
 
 from regionshift.host import history as h
+from regionshift.host.client_api import ClientApi
 from regionshift.host.clock import Clock, SystemClock
 from regionshift.host.engine import run_episode
 from regionshift.host.functions import index_functions
@@ -80,6 +81,7 @@ class DurableHost:
         self._dispatcher: threading.Thread | None = None
         self._episodes: ThreadPoolExecutor | None = None
         self._activities: ThreadPoolExecutor | None = None
+        self._client_apis: list[ClientApi] = []
 
     @property
     def clock(self) -> Clock:
@@ -118,6 +120,9 @@ class DurableHost:
         with self._lock:
             self._active.clear()
             self._dirty.clear()
+        for api in self._client_apis:
+            api.close()
+        self._client_apis.clear()
 
     def __enter__(self) -> DurableHost:
         self.start()
@@ -215,6 +220,20 @@ class DurableHost:
         if terminated is not None and terminated.parent_instance_id:
             self._poke(terminated.parent_instance_id)
         self._changed_now()
+
+    def purge(self, instance_id: str) -> bool:
+        """Delete a finished instance and its history; False when there is no such instance."""
+        purged = self._store.purge(instance_id)
+        if purged is None:
+            raise ValueError(f"instance '{instance_id}' has not finished; terminate it before purging")
+        return purged
+
+    def serve_client_api(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve the Durable extension's HTTP API on loopback, backed by this host; returns the
+        client binding JSON to pass to `df.DurableOrchestrationClient(binding)`."""
+        api = ClientApi(self, host, port)
+        self._client_apis.append(api)
+        return api.binding
 
     def list_instances(self, name: str | None = None, limit: int = 50) -> list[InstanceStatus]:
         return [_status(r) for r in self._store.instances(name, limit)]

@@ -414,6 +414,18 @@ class Store:
                 self._deliver(db, row.parent_instance_id, row.parent_execution_id, parent_event, row.parent_meta)
             return row
 
+    def purge(self, instance_id: str) -> bool | None:
+        """Delete a finished instance and its history: True, False if unknown, None if unfinished."""
+        with self.transaction() as db:
+            found = db.execute("SELECT status FROM instances WHERE instance_id = ?", (instance_id,)).fetchall()
+            if not found:
+                return False
+            if not RuntimeStatus(found[0]["status"]).is_terminal:
+                return None
+            self._clear(db, instance_id)
+            db.execute("DELETE FROM instances WHERE instance_id = ?", (instance_id,))
+            return True
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

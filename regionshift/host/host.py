@@ -168,7 +168,8 @@ class DurableHost:
         timeout: float | None = None,
         on_progress: Callable[[InstanceStatus], None] | None = None,
     ) -> InstanceStatus:
-        """Block until the instance finishes; `on_progress` sees every runtime/custom status change."""
+        """Block until the instance finishes or `timeout` seconds pass, then return its status (check
+        `is_terminal`); `on_progress` sees every runtime/custom status change while waiting."""
         deadline = None if timeout is None else time.monotonic() + timeout
         seen: tuple[Any, ...] | None = None
         while True:
@@ -185,7 +186,7 @@ class DurableHost:
                 return status
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
-                raise TimeoutError(f"instance '{instance_id}' is still {status.runtime_status.value} after {timeout} s")
+                return status  # still running: the caller checks is_terminal and may wait again
             with self._changed:
                 self._changed.wait_for(
                     lambda v=version: self._version != v,  # type: ignore[misc]

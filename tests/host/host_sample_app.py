@@ -159,6 +159,18 @@ def retries(context: df.DurableOrchestrationContext):
 
 
 @bp.orchestration_trigger(context_name="context")
+def flaky_child(context: df.DurableOrchestrationContext):
+    return (yield context.call_activity("flaky", context.get_input()))
+
+
+@bp.orchestration_trigger(context_name="context")
+def retries_child(context: df.DurableOrchestrationContext):
+    options = df.RetryOptions(first_retry_interval_in_milliseconds=60_000, max_number_of_attempts=3)
+    request = {"key": context.instance_id, "succeed_on": 2}
+    return (yield context.call_sub_orchestrator_with_retry("flaky_child", options, request))
+
+
+@bp.orchestration_trigger(context_name="context")
 def counter(context: df.DurableOrchestrationContext):
     value = context.get_input()
     yield context.call_activity("double", value)

@@ -149,6 +149,18 @@ def test_activity_retry_gives_up_after_max_attempts(host: DurableHost) -> None:
     assert kinds.count(E.TIMER_FIRED) == 2
 
 
+def test_sub_orchestration_retry_starts_a_new_child_after_the_timer(host: DurableHost) -> None:
+    instance_id = host.start_new("retries_child", instance_id="rc")
+    status = host.wait_for_completion(instance_id, WAIT)
+    assert status.output == "ok on attempt 2"
+    history = host.get_history(instance_id)
+    created = [e["InstanceId"] for e in history if e["EventType"] == E.SUB_ORCHESTRATION_INSTANCE_CREATED]
+    assert created == ["rc:0", "rc:2"]  # task 1 is the SDK's hidden retry timer
+    assert [E(e["EventType"]) for e in history].count(E.SUB_ORCHESTRATION_INSTANCE_FAILED) == 1
+    first = host.get_status("rc:0")
+    assert first is not None and first.runtime_status is RuntimeStatus.FAILED
+
+
 def test_continue_as_new_restarts_with_a_fresh_history(host: DurableHost) -> None:
     instance_id = host.start_new("counter", 0)
     status = host.wait_for_completion(instance_id, WAIT)
@@ -190,3 +202,10 @@ def test_list_instances_filters_by_name(host: DurableHost) -> None:
     host.wait_for_completion(first, WAIT)
     listed = host.list_instances(name="sequence")
     assert [s.instance_id for s in listed] == [first]
+
+
+def test_wait_for_completion_returns_the_running_status_when_the_timeout_passes(host: DurableHost) -> None:
+    instance_id = host.start_new("approval")  # blocked in `gate` until the test opens it
+    status = host.wait_for_completion(instance_id, timeout=0.05)
+    assert not status.is_terminal
+    assert status.runtime_status in (RuntimeStatus.PENDING, RuntimeStatus.RUNNING)

@@ -141,7 +141,8 @@ def _failures(report: RunReport) -> str:
     reason = f"<p>{e(report.reason)}</p>" if report.reason else ""
     items = "".join(
         f"<li><b>{e(KIND_WORDS.get(s.kind, s.kind))} · {e(humanize(s.action))} · "
-        f"{e(short_resource(s.resource))}</b>{': ' + e(s.detail) if s.detail else ''}</li>"
+        f"{e(short_resource(s.resource))}</b>{': ' + e(s.detail) if s.detail else ''}"
+        f"{' <i>(advisory: did not block the run)</i>' if s.data.get('advisory') is True else ''}</li>"
         for s in failed
     )
     return (

@@ -53,6 +53,7 @@ def test_header_shows_status_rto_rpo_and_who_started_it(report: RunReport) -> No
     assert report.started_by in text
     assert report.instance_id in text
     assert "QuotaExceeded" in text
+    assert "advisory: did not block the run" in text  # the failed quota check is advisory
 
 
 def test_a_hostile_resource_name_stays_text(report: RunReport) -> None:

@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +35,7 @@ class Azurite:
         return f"{self.endpoint}/{DEV_ACCOUNT}"
 
     def connection_string(self, key: str = DEV_KEY) -> str:
-        return (
-            f"DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={key};BlobEndpoint={self.account_url};"
-        )
+        return f"DefaultEndpointsProtocol={self.endpoint.split(':')[0]};AccountName={DEV_ACCOUNT};AccountKey={key};BlobEndpoint={self.account_url};"
 
 
 def install_azurite() -> Path:
@@ -59,7 +57,7 @@ def install_azurite() -> Path:
     return AZURITE_BIN
 
 
-def run_azurite(data: Path) -> Iterator[Azurite]:
+def run_azurite(data: Path, extra_args: Sequence[str] = ()) -> Iterator[Azurite]:
     binary = install_azurite()
     if shutil.which("node") is None:
         pytest.skip("node is not installed: Azurite runs on Node.js")
@@ -75,6 +73,7 @@ def run_azurite(data: Path) -> Iterator[Azurite]:
             "--skipApiVersionCheck",
             "--disableTelemetry",
             "--silent",
+            *extra_args,
         ],
         cwd=data,
         stdout=subprocess.PIPE,

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from azure.storage.blob import ContainerClient
 from report_azurite import Azurite
+from report_identity import identity_endpoint
 
 from regionshift.contracts import RunReport
 from regionshift.plan import parse_plan
 from regionshift.reports import BlobTarget, ReportUploadError, write_report
-from regionshift.reports.upload import CONNECTION_STRING_ENV
+from regionshift.reports.upload import CA_BUNDLE_ENV, CONNECTION_STRING_ENV
 
 PLAN = """
 name: contoso-web
@@ -75,3 +76,26 @@ def test_a_plan_without_a_reports_section_uploads_nothing() -> None:
 def test_the_connection_string_never_shows_in_the_targets_repr(azurite: Azurite) -> None:
     target = BlobTarget(azurite.account_url, "reports", connection_string=azurite.connection_string())
     assert "AccountKey" not in repr(target)
+
+
+def test_without_a_connection_string_the_managed_identity_signs_in(
+    report: RunReport, azurite_oauth: tuple[Azurite, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The path Azure takes: DefaultAzureCredential → App Service managed identity → bearer token over TLS.
+    server, ca_bundle = azurite_oauth
+    container = _fresh_container()
+    plan = parse_plan(PLAN + f"reports: {{storage_account_url: '{server.account_url}', container: {container}}}\n")
+    for name in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    with identity_endpoint() as identity:
+        monkeypatch.setenv("IDENTITY_ENDPOINT", identity.url)
+        monkeypatch.setenv("IDENTITY_HEADER", identity.header)
+        target = BlobTarget.for_plan(plan, env={CA_BUNDLE_ENV: str(ca_bundle)})
+        assert target is not None and target.connection_string is None
+        files = write_report(report, tmp_path, upload=target)
+    assert identity.resources and set(identity.resources) == {"https://storage.azure.com"}
+    assert len(files.blob_urls) == 2 and all(u.startswith(server.account_url) for u in files.blob_urls)
+    check = ContainerClient.from_connection_string(
+        server.connection_string(), container, connection_verify=str(ca_bundle)
+    )
+    assert check.download_blob(f"contoso-web/{files.html_path.name}").readall() == files.html_path.read_bytes()

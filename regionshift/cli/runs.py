@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,17 +79,39 @@ def run_orchestration(
 
 
 def _follow(host: DurableHost, instance_id: str) -> Any:
-    """Show the run's branches live on stderr until it ends."""
-    with Live(console=err, refresh_per_second=8, transient=False) as live:
+    """Show the run's branches live on stderr until it ends: a live table on a terminal, one line
+    per change otherwise (CI logs, pipes)."""
+    if not err.is_terminal:
+        return _follow_lines(host, instance_id)
+    with Live(console=err, refresh_per_second=8, transient=True) as live:
         while True:
             status = host.wait_for_completion(instance_id, timeout=0.25)
-            custom = status.custom_status if isinstance(status.custom_status, dict) else {}
-            live.update(
-                progress_table(str(custom.get("phase", status.runtime_status.value)), branch_rows(host, instance_id))
-            )
+            live.update(progress_table(_phase(status), branch_rows(host, instance_id)))
             if status.is_terminal:
                 return status
-            time.sleep(0.05)
+
+
+def _follow_lines(host: DurableHost, instance_id: str) -> Any:
+    seen: dict[tuple[str, str], str] = {}
+    phase = ""
+    while True:
+        status = host.wait_for_completion(instance_id, timeout=0.25)
+        if _phase(status) != phase:
+            phase = _phase(status)
+            err.print(f"phase: {phase}", highlight=False)
+        for row in branch_rows(host, instance_id):
+            key = (row.activity, row.resource)
+            if seen.get(key) != row.status:
+                seen[key] = row.status
+                detail = f" — {row.detail}" if row.detail and row.status != "running" else ""
+                err.print(f"  {row.status:<12} {row.activity} {row.resource}{detail}", highlight=False, markup=False)
+        if status.is_terminal:
+            return status
+
+
+def _phase(status: Any) -> str:
+    custom = status.custom_status if isinstance(status.custom_status, dict) else {}
+    return str(custom.get("phase", status.runtime_status.value))
 
 
 def _refuse_if_other_run(host: DurableHost, operation: str, plan: Plan) -> None:

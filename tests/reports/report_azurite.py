@@ -28,14 +28,18 @@ _LISTENING = re.compile(r"listens on (https?://127\.0\.0\.1:\d+)")
 
 @dataclass(frozen=True)
 class Azurite:
-    endpoint: str  # http://127.0.0.1:PORT
+    endpoint: str  # http(s)://127.0.0.1:PORT
 
     @property
     def account_url(self) -> str:
         return f"{self.endpoint}/{DEV_ACCOUNT}"
 
     def connection_string(self, key: str = DEV_KEY) -> str:
-        return f"DefaultEndpointsProtocol={self.endpoint.split(':')[0]};AccountName={DEV_ACCOUNT};AccountKey={key};BlobEndpoint={self.account_url};"
+        scheme = self.endpoint.split(":")[0]  # http, or https when started with a certificate
+        return (
+            f"DefaultEndpointsProtocol={scheme};AccountName={DEV_ACCOUNT};AccountKey={key};"
+            f"BlobEndpoint={self.account_url};"
+        )
 
 
 def install_azurite() -> Path:

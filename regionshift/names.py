@@ -10,6 +10,7 @@ class Orchestrators:
     PROVISION_COMPUTE = "provision_compute"  # sub-orchestration: resource group, then scale sets
     FAILBACK = "failback"
     DRILL = "drill"
+    APPROVAL = "approval"  # sub-orchestration: confirm (automatic policy) or ask people, then decide
 
 
 class Activities:
@@ -20,3 +21,12 @@ class Activities:
     PROVISION_SCALE_SET = "provision_scale_set"
     SWITCH_DNS_RECORD = "switch_dns_record"
     DESCRIBE_STATE = "describe_state"
+    SEND_APPROVAL_REQUEST = "send_approval_request"
+    CONFIRM_OUTAGE = "confirm_outage"
+
+
+class Events:
+    """External events raised on running instances."""
+
+    APPROVAL_DECISION = "approval_decision"  # on the approval sub-orchestration: one vote
+    ALERT = "alert"  # on a running failover: a later alert of the same outage, recorded

@@ -27,6 +27,7 @@ class Vote:
     comment: str = ""
     at: str = ""  # ISO time the endpoint received it
     slot: int = 0
+    verified: bool = False  # identity from App Service authentication, not typed into a form
 
     @classmethod
     def from_json(cls, data: Any) -> Vote:
@@ -42,6 +43,7 @@ class Vote:
             comment=str(data.get("comment", ""))[:2000],
             at=str(data.get("at", "")),
             slot=int(data.get("slot", 0)),
+            verified=data.get("verified") is True,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -52,6 +54,7 @@ class Vote:
             "comment": self.comment,
             "at": self.at,
             "slot": self.slot,
+            "verified": self.verified,
         }
 
 

@@ -1,0 +1,116 @@
+"""The approval sub-orchestration: decide whether a run may act, and who said so.
+
+With `policy.approval: automatic` it first reads the plan's confirming signal (an activity); a
+confirmed outage is approved by policy. Otherwise — required approval, or a signal that did not
+confirm — it posts an approval request (an activity signs the links and calls the webhooks),
+then waits for `approval_decision` events against a durable timer (`task_any`). Every event is
+one vote, replayed through the ledger, which spends nonces and demands two different approvers
+for a forced failover when the policy says so. On timeout it aborts, or escalates once (posting
+to the escalation webhooks and waiting another period) and then aborts.
+
+Deterministic: the clock is `current_utc_datetime`; all I/O is in activities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from datetime import timedelta
+from typing import Any
+
+import azure.durable_functions as df
+
+from regionshift.approvals.ledger import ApprovalLedger, Vote
+from regionshift.approvals.wire import ApprovalInput, ApprovalOutcome, Approver, SendRequestInput
+from regionshift.names import Activities, Events, Orchestrators
+from regionshift.plan.models import Plan
+
+bp = df.Blueprint()
+
+
+def _approver(vote: Vote) -> Approver:
+    return Approver(approver=vote.approver, verified=vote.verified, comment=vote.comment, at=vote.at)
+
+
+@bp.function_name(Orchestrators.APPROVAL)
+@bp.orchestration_trigger(context_name="context")
+def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
+    args = ApprovalInput.model_validate(context.get_input())
+    policy = Plan.model_validate(args.plan).policy
+    confirmation: dict[str, Any] | None = None
+    reason = args.reason
+
+    if policy.approval == "automatic":
+        context.set_custom_status({"phase": "confirming"})
+        confirmation = yield context.call_activity(Activities.CONFIRM_OUTAGE, {"plan": args.plan})
+        if confirmation and confirmation.get("confirmed"):
+            return ApprovalOutcome(
+                decision="approved", automatic=True, confirmation=confirmation, reason="confirmed by second signal"
+            ).model_dump(mode="json")
+        reason = f"{reason}; not confirmed by the second signal, so a person decides".lstrip("; ")
+
+    ledger = ApprovalLedger(required=policy.forced_approvers if args.forced else 1)
+    rounds = [policy.approval_webhooks]
+    if policy.on_approval_timeout == "escalate":
+        rounds.append(policy.escalation_webhooks)
+    notifications: list[dict[str, Any]] = []
+    escalated = False
+    evidence = {**args.evidence, **({"confirmation": confirmation} if confirmation else {})}
+
+    for round_index, webhooks in enumerate(rounds):
+        escalated = round_index > 0
+        deadline = context.current_utc_datetime + timedelta(minutes=policy.approval_timeout_minutes)
+        sent = yield context.call_activity(
+            Activities.SEND_APPROVAL_REQUEST,
+            SendRequestInput(
+                plan=Plan.model_validate(args.plan).name,
+                operation=args.operation,
+                approval_instance_id=context.instance_id,
+                run_instance_id=args.run_instance_id,
+                reason=reason,
+                forced=args.forced,
+                approvers_needed=ledger.required,
+                expires_at=deadline.isoformat(),
+                webhooks=[w.model_dump() for w in webhooks],
+                escalated=escalated,
+                evidence=evidence,
+            ).model_dump(mode="json"),
+        )
+        notifications += [{**d, "round": round_index} for d in (sent or {}).get("deliveries", [])]
+        _publish(context, ledger, deadline.isoformat(), escalated)
+        while ledger.outcome == "pending":
+            event = context.wait_for_external_event(Events.APPROVAL_DECISION)
+            timer = context.create_timer(deadline)
+            winner = yield context.task_any([event, timer])
+            if winner != event:
+                break
+            timer.cancel()
+            try:
+                vote = Vote.from_json(event.result)
+            except (ValueError, TypeError) as exc:
+                ledger.refused.append({"approver": "?", "decision": "?", "reason": f"malformed decision: {exc}"})
+                continue
+            ledger.offer(vote)
+            _publish(context, ledger, deadline.isoformat(), escalated)
+        if ledger.outcome != "pending":
+            break
+
+    outcome = ledger.outcome
+    rejected = next((v for v in ledger.accepted if v.decision == "reject"), None)
+    result = ApprovalOutcome(
+        decision="timed_out" if outcome == "pending" else outcome,
+        approvers=[_approver(v) for v in ledger.accepted if v.decision == "approve"],
+        rejected_by=_approver(rejected) if rejected else None,
+        escalated=escalated,
+        confirmation=confirmation,
+        refused=ledger.refused,
+        notifications=notifications,
+        reason=reason,
+    )
+    context.set_custom_status({"phase": result.decision, "approval": ledger.status()})
+    return result.model_dump(mode="json")
+
+
+def _publish(context: df.DurableOrchestrationContext, ledger: ApprovalLedger, deadline: str, escalated: bool) -> None:
+    context.set_custom_status(
+        {"phase": "awaiting_approval", "expires_at": deadline, "escalated": escalated, "approval": ledger.status()}
+    )

@@ -1,0 +1,131 @@
+"""Manual starts and run status.
+
+`POST /api/plans/{plan}/{operation}` starts a failover, failback or drill (when that
+orchestrator exists). A person with the function key asked for it explicitly, so the run is
+marked approved and no separate approval is asked. One run per plan and operation: a start while
+that run is unfinished answers 409 with its id; failover and failback of one plan exclude each
+other. `GET /api/runs/{instance}` shows phase, branches and the report when done; `GET /api/runs`
+lists recent runs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from regionshift.contracts import RunRequest
+from regionshift.names import Orchestrators
+from triggers.common import (
+    ACTIVE,
+    body_too_large,
+    caller,
+    error,
+    instance_id_for,
+    load_plans,
+    respond,
+    runtime_status,
+)
+
+bp = df.Blueprint()
+OPERATIONS = {"failover": Orchestrators.FAILOVER, "failback": Orchestrators.FAILBACK, "drill": Orchestrators.DRILL}
+EXCLUSIVE = ("failover", "failback")
+_MAX_LIST = 100
+
+
+def available_operations() -> dict[str, str]:
+    """Operations whose orchestrator is part of the app (failback and drill land later)."""
+    import importlib.util
+
+    return {op: name for op, name in OPERATIONS.items() if importlib.util.find_spec(f"orchestrators.{op}")}
+
+
+@bp.function_name("start_run")
+@bp.route(route="plans/{plan}/{operation}", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.durable_client_input(client_name="client")
+async def start_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    too_large = body_too_large(req, 16 * 1024)
+    if too_large:
+        return too_large
+    operation = req.route_params.get("operation", "")
+    operations = available_operations()
+    if operation not in operations:
+        return error(404, f"unknown operation {operation[:40]!r}; available: {', '.join(sorted(operations))}")
+    plans = load_plans()
+    plan = plans.get(req.route_params.get("plan", ""))
+    if plan is None:
+        return error(404, f"no plan named {req.route_params.get('plan', '')[:80]!r}; known: {', '.join(sorted(plans))}")
+    body = _json_body(req)
+    if isinstance(body, func.HttpResponse):
+        return body
+    for other in EXCLUSIVE if operation in EXCLUSIVE else (operation,):
+        other_id = instance_id_for(other, plan.name)
+        status = await client.get_status(other_id)
+        if status and runtime_status(status) in ACTIVE:
+            return error(409, f"a {other} of plan {plan.name!r} is unfinished", [f"instance: {other_id}"])
+    who, verified = caller(req)
+    started_by = f"api:{who}" if who else "api"
+    if not verified and isinstance(body.get("started_by"), str):
+        started_by = f"api:{body['started_by'][:100]} (unverified)"
+    request = RunRequest(plan=plan.model_dump(mode="json"), started_by=started_by, approved=True)
+    instance_id = instance_id_for(operation, plan.name)
+    await client.start_new(operations[operation], instance_id, request.model_dump(mode="json"))
+    return respond(202, {"instance_id": instance_id, "status_url": f"/api/runs/{instance_id}"})
+
+
+def _json_body(req: func.HttpRequest) -> dict[str, Any] | func.HttpResponse:
+    raw = req.get_body() or b""
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return error(400, "the request body must be JSON (or empty)")
+    if not isinstance(body, dict):
+        return error(400, "the request body must be a JSON object")
+    return body
+
+
+def describe(status: Any) -> dict[str, Any]:
+    custom = status.custom_status if isinstance(status.custom_status, dict) else {}
+    out: dict[str, Any] = {
+        "instance_id": status.instance_id,
+        "name": status.name,
+        "runtime_status": runtime_status(status),
+        "phase": custom.get("phase"),
+        "branches": custom.get("branches", {}),
+        "created": status.created_time.isoformat() if status.created_time else None,
+        "last_updated": status.last_updated_time.isoformat() if status.last_updated_time else None,
+    }
+    if "approval" in custom:
+        out["approval"] = {k: v for k, v in custom["approval"].items() if k != "spent"}
+    if runtime_status(status) == "Completed" and isinstance(status.output, dict):
+        out["report"] = status.output
+    return out
+
+
+@bp.function_name("get_run")
+@bp.route(route="runs/{instance}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.durable_client_input(client_name="client")
+async def get_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    instance_id = req.route_params.get("instance", "")
+    status = await client.get_status(instance_id)
+    if not status:
+        return error(404, f"no run with id {instance_id[:120]!r}")
+    return respond(200, describe(status))
+
+
+@bp.function_name("list_runs")
+@bp.route(route="runs", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.durable_client_input(client_name="client")
+async def list_runs(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    try:
+        limit = min(max(int(req.params.get("limit", "20")), 1), _MAX_LIST)
+    except ValueError:
+        return error(400, "limit must be a whole number")
+    statuses = await client.get_status_all()
+    statuses.sort(key=lambda s: s.created_time.isoformat() if s.created_time else "", reverse=True)
+    runs = [s for s in statuses if s.name in OPERATIONS.values()]  # not the sub-orchestrations
+    return respond(200, {"runs": [describe(s) for s in runs[:limit]]})

@@ -1,8 +1,10 @@
 """The emulated Azure services. Add a service by adding its `SERVICE` to `SERVICES` (order is free)."""
 
 from regionshift_emulator.core.service import ServiceSpec
-from regionshift_emulator.services import resources
+from regionshift_emulator.services import cosmos, resources, sql
 
 SERVICES: list[ServiceSpec] = [
     resources.SERVICE,
+    sql.SERVICE,
+    cosmos.SERVICE,
 ]

@@ -1,0 +1,41 @@
+"""Cosmos DB accounts over HTTP (api-version 2026-03-15, azure-mgmt-cosmosdb 10.0.0)."""
+
+from __future__ import annotations
+
+from werkzeug.wrappers import Response
+
+from regionshift_emulator.core.routing import ArmRequest, json_response
+from regionshift_emulator.services.cosmos.models import CosmosBackend
+
+
+def _account_id(req: ArmRequest) -> str:
+    p = req.params
+    return (
+        f"/subscriptions/{p['subscriptionId']}/resourceGroups/{p['resourceGroupName']}"
+        f"/providers/Microsoft.DocumentDB/databaseAccounts/{p['accountName']}"
+    )
+
+
+def get_account(req: ArmRequest) -> Response:
+    backend = req.backend(CosmosBackend)
+    return json_response(backend.render(backend.account(_account_id(req))))
+
+
+def failover_priority_change(req: ArmRequest) -> Response:
+    backend = req.backend(CosmosBackend)
+    account = backend.account(_account_id(req))
+    op = backend.begin_priority_change(account, req.json().get("failoverPolicies"))
+    return req.state.operations.accepted(op, req)
+
+
+def offline_region(req: ArmRequest) -> Response:
+    backend = req.backend(CosmosBackend)
+    account = backend.account(_account_id(req))
+    op = backend.begin_offline(account, req.json().get("region"))
+    return req.state.operations.accepted(op, req)
+
+
+def online_region(req: ArmRequest) -> Response:
+    backend = req.backend(CosmosBackend)
+    backend.online(backend.account(_account_id(req)), req.json().get("region"))
+    raise AssertionError("online() always refuses")  # pragma: no cover

@@ -1,0 +1,55 @@
+"""SQL servers and failover groups over HTTP (api-version 2025-01-01, azure-mgmt-sql 4.0.0)."""
+
+from __future__ import annotations
+
+from werkzeug.wrappers import Response
+
+from regionshift_emulator.core.routing import ArmRequest, json_response
+from regionshift_emulator.services.sql.models import SqlBackend
+
+
+def _server_id(req: ArmRequest) -> str:
+    p = req.params
+    return (
+        f"/subscriptions/{p['subscriptionId']}/resourceGroups/{p['resourceGroupName']}"
+        f"/providers/Microsoft.Sql/servers/{p['serverName']}"
+    )
+
+
+def get_server(req: ArmRequest) -> Response:
+    backend = req.backend(SqlBackend)
+    return json_response(backend.render_server(backend.server(_server_id(req))))
+
+
+def get_database(req: ArmRequest) -> Response:
+    backend = req.backend(SqlBackend)
+    server = backend.server(_server_id(req))
+    return json_response(req.state.store.require(f"{server.id}/databases/{req.params['databaseName']}").render())
+
+
+def list_failover_groups(req: ArmRequest) -> Response:
+    backend = req.backend(SqlBackend)
+    server = backend.server(_server_id(req))
+    return json_response({"value": [backend.render(g, server) for g in backend.groups_of(server.id)]})
+
+
+def get_failover_group(req: ArmRequest) -> Response:
+    backend = req.backend(SqlBackend)
+    server = backend.server(_server_id(req))
+    return json_response(backend.render(backend.group(server.id, req.params["failoverGroupName"]), server))
+
+
+def _failover(req: ArmRequest, *, allow_data_loss: bool) -> Response:
+    backend = req.backend(SqlBackend)
+    op = backend.begin_failover(_server_id(req), req.params["failoverGroupName"], allow_data_loss=allow_data_loss)
+    if op is None:  # already primary: Azure answers the group at once
+        return get_failover_group(req)
+    return req.state.operations.accepted(op, req)
+
+
+def failover(req: ArmRequest) -> Response:
+    return _failover(req, allow_data_loss=False)
+
+
+def force_failover(req: ArmRequest) -> Response:
+    return _failover(req, allow_data_loss=True)

@@ -53,8 +53,11 @@ class Emulator:
     ) -> None:
         self.plan = plan
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="regionshift-emulator-"))
-        self.state = EmulatorState(plan, _scenario(scenario), SERVICES)
+        wanted = _scenario(scenario)  # validated before anything starts
+        # Seed the pre-disaster state with every region up, then let the scenario break things.
+        self.state = EmulatorState(plan, Scenario(), SERVICES)
         seed(self.state, plan)
+        self.state.set_scenario(wanted)
         self.ca_path = self.workdir / CA_FILE
         self._port = port
         self._servers: list[BaseWSGIServer] = []

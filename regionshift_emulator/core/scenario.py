@@ -98,7 +98,7 @@ class Throttling(_Strict):
 
 class Scenario(_Strict):
     speed: Annotated[float, Field(gt=0)] = 1.0
-    outage: list[str | OutageWindow] = []
+    outage: list[OutageWindow] = []  # a bare region name is shorthand for {region: NAME}
     latencies: dict[str, Annotated[float, Field(ge=0)]] = {}
     cosmos_automatic_failover_after: Annotated[float, Field(ge=0)] = 1800.0
     faults: list[Fault] = []
@@ -109,32 +109,19 @@ class Scenario(_Strict):
     def _outage_list(cls, value: Any) -> Any:
         if value is None:
             return []
-        return [value] if isinstance(value, str | dict) else value
-
-    @field_validator("outage")
-    @classmethod
-    def _outage_regions(cls, value: list[str | OutageWindow]) -> list[str | OutageWindow]:
-        return [_region(v) if isinstance(v, str) else v for v in value]
+        items = [value] if isinstance(value, str | dict) else value
+        if not isinstance(items, list):
+            return items
+        return [{"region": v} if isinstance(v, str) else v for v in items]
 
     def region_down(self, region: str, now: float) -> bool:
         """Is `region` (any spelling) in outage at emulated second `now`?"""
-        key = short_name(region)
-        for entry in self.outage:
-            if isinstance(entry, str):
-                if entry == key:
-                    return True
-            elif entry.region == key and entry.active(now):
-                return True
-        return False
+        return self.outage_started(region, now) is not None
 
     def outage_started(self, region: str, now: float) -> float | None:
         """When the outage of `region` that is active now began (for grace periods), else None."""
         key = short_name(region)
-        starts = [
-            0.0 if isinstance(e, str) else e.start
-            for e in self.outage
-            if (e == key if isinstance(e, str) else e.region == key and e.active(now))
-        ]
+        starts = [e.start for e in self.outage if e.region == key and e.active(now)]
         return min(starts) if starts else None
 
     def latency(self, operation: str, default: float) -> float:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from regionshift.plan import Plan
 from regionshift_emulator.core.regions import short_name
 from regionshift_emulator.core.state import EmulatorState
+from regionshift_emulator.services.compute.seed import seed_compute
 from regionshift_emulator.services.cosmos.models import CosmosBackend
+from regionshift_emulator.services.dns.seed import seed_dns
 from regionshift_emulator.services.resources.models import ResourceGroupsBackend
 from regionshift_emulator.services.sql.models import SqlBackend
 
@@ -19,6 +21,8 @@ def seed(state: EmulatorState, plan: Plan) -> None:
         seed_resource_groups(state, plan)
         seed_sql(state, plan)
         seed_cosmos(state, plan)
+        seed_compute(state, plan)  # with the network its scale sets need
+        seed_dns(state, plan)
 
 
 def ensure_group(state: EmulatorState, subscription_id: str, name: str, region: str) -> None:

@@ -1,10 +1,13 @@
 """The emulated Azure services. Add a service by adding its `SERVICE` to `SERVICES` (order is free)."""
 
 from regionshift_emulator.core.service import ServiceSpec
-from regionshift_emulator.services import cosmos, resources, sql
+from regionshift_emulator.services import compute, cosmos, dns, network, resources, sql
 
 SERVICES: list[ServiceSpec] = [
     resources.SERVICE,
     sql.SERVICE,
     cosmos.SERVICE,
+    compute.SERVICE,
+    network.SERVICE,
+    dns.SERVICE,
 ]

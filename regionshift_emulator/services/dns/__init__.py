@@ -1,0 +1,8 @@
+"""Azure DNS: zones and A / AAAA / CNAME / NS / SOA / TXT record sets with ETags, plus a real DNS
+server (`dns_server.EmulatorDnsServer`) answering for the emulated zones. Global: no outage applies."""
+
+from regionshift_emulator.core.service import ServiceSpec
+from regionshift_emulator.services.dns.models import DnsBackend
+from regionshift_emulator.services.dns.urls import RULES
+
+SERVICE = ServiceSpec(name="dns", backend=DnsBackend, rules=RULES)

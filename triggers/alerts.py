@@ -62,8 +62,7 @@ async def _start_or_record(
         status = await client.get_status(instance_id)
         state = runtime_status(status) if status else None
         if state in ACTIVE:
-            await client.raise_event(instance_id, Events.ALERT, event)
-            return {"plan": plan.name, "instance_id": instance_id, "action": "recorded"}
+            return await _record(client, plan, instance_id, event)
         if state is not None:
             # The plan already failed over (or the run failed): an alert never starts a second
             # run on its own; a person decides (failback, or a manual start).
@@ -81,8 +80,17 @@ async def _start_or_record(
             await client.start_new(Orchestrators.FAILOVER, instance_id, payload)
         except Exception:
             # Lost a race with another instance of the app: the run exists now; record on it.
-            await client.raise_event(instance_id, Events.ALERT, event)
-            return {"plan": plan.name, "instance_id": instance_id, "action": "recorded"}
+            return await _record(client, plan, instance_id, event)
         # The first alert is recorded in the run's history too, like every later one.
-        await client.raise_event(instance_id, Events.ALERT, event)
+        await _record(client, plan, instance_id, event)
         return {"plan": plan.name, "instance_id": instance_id, "action": "started", "matched": why}
+
+
+async def _record(
+    client: df.DurableOrchestrationClient, plan: Plan, instance_id: str, event: dict[str, Any]
+) -> dict[str, Any]:
+    try:
+        await client.raise_event(instance_id, Events.ALERT, event)
+    except Exception as exc:  # the run finished a moment ago (410) or vanished (404)
+        return {"plan": plan.name, "instance_id": instance_id, "action": "not_recorded", "reason": str(exc)[:200]}
+    return {"plan": plan.name, "instance_id": instance_id, "action": "recorded"}

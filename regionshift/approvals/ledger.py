@@ -75,11 +75,12 @@ class ApprovalLedger:
     def offer(self, vote: Vote) -> str | None:
         """Accept a vote, or return why it is refused (it is recorded either way)."""
         reason = self._refusal(vote)
-        if vote.nonce:
-            self.spent.add(vote.nonce)
         if reason:
             self.refused.append({"approver": vote.approver, "decision": vote.decision, "reason": reason})
             return reason
+        # Only a counted vote spends its link: a refused one (say, the same person approving
+        # twice) leaves the link for the second approver it was meant for.
+        self.spent.add(vote.nonce)
         self.accepted.append(vote)
         return None
 
@@ -105,4 +106,5 @@ class ApprovalLedger:
             "required": self.required,
             "approvers": [v.approver for v in self.accepted if v.decision == "approve"],
             "spent": sorted(self.spent),
+            "refused": self.refused[-10:],
         }

@@ -70,7 +70,7 @@ class Stack:
         self.azure = Receiver()
         self._hook_server = _server(self.hooks, hold=False)
         self._azure_server = _server(self.azure, hold=True)
-        hook_url = f"http://127.0.0.1:{self._hook_server.server_port}/hook"
+        hook_url = self.hooks_url = f"http://127.0.0.1:{self._hook_server.server_port}/hook"
         azure_url = f"http://127.0.0.1:{self._azure_server.server_port}"
         policy = {"approval_webhooks": [{"url": hook_url, "format": "json"}], **policy}
         triggers = {"alerts": {"rules": ["test-rule"], "service_health": {"services": ["SQL Database"]}}}

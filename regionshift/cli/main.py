@@ -15,6 +15,7 @@ import typer
 
 from regionshift.cli.console import err, out
 from regionshift.cli.exit_codes import ExitCode
+from regionshift.cli.serve import serve_command
 from regionshift.errors import InputError, PlanError, RegionshiftError, RunRefused
 
 app = typer.Typer(
@@ -94,6 +95,9 @@ def failover(
     from regionshift.cli.runs import RunOptions
 
     run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=RunOptions(json_output, report_dir)))
+
+
+app.command(name="serve")(serve_command)
 
 
 def main() -> None:

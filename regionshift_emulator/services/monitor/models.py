@@ -1,0 +1,69 @@
+"""Azure Monitor's query side, emulated: platform metrics (through ARM) and Log Analytics queries.
+
+What they answer follows the scenario, so they are an independent view of the same outage:
+- Availability-style metrics of a resource read 0 while the resource's region is down, else 100
+  (the region comes from the resource in the store, or the plan's primary region for resources
+  the emulator does not model, such as Application Insights components).
+- A Log Analytics query answers with the failed availability-test results "seen from the other
+  regions" while the plan's primary region is down, and with no rows otherwise. Queries are not
+  parsed: the emulator does not pretend to run KQL.
+Tests and demos can pin either answer (`set_metric`, `set_query_rows`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from regionshift_emulator.core.service import Backend
+
+_AVAILABILITY = {"availability", "vipavailability", "dipavailability", "availabilityresults/availabilitypercentage"}
+LOG_COLUMNS = [
+    {"name": "TimeGenerated", "type": "datetime"},
+    {"name": "Name", "type": "string"},
+    {"name": "Location", "type": "string"},
+    {"name": "Success", "type": "bool"},
+]
+
+
+class MonitorBackend(Backend):
+    def __init__(self, state: Any) -> None:
+        super().__init__(state)
+        self._metrics: dict[tuple[str, str], float] = {}
+        self._rows: dict[str, list[list[Any]]] = {}
+
+    def set_metric(self, resource_id: str, metric: str, value: float) -> None:
+        self._metrics[(resource_id.rstrip("/").lower(), metric.lower())] = value
+
+    def set_query_rows(self, workspace_id: str, rows: list[list[Any]]) -> None:
+        self._rows[workspace_id.lower()] = rows
+
+    def _region_of(self, resource_id: str) -> str:
+        resource = self.state.store.get(resource_id)
+        return resource.location if resource is not None else self.state.plan.regions.primary
+
+    def metric_value(self, resource_id: str, metric: str) -> float | None:
+        pinned = self._metrics.get((resource_id.rstrip("/").lower(), metric.lower()))
+        if pinned is not None:
+            return pinned
+        if metric.lower() in _AVAILABILITY:
+            return 0.0 if self.state.region_down(self._region_of(resource_id)) else 100.0
+        return None  # a metric the emulator knows nothing about: no data, as Azure gives for unknowns
+
+    def metric_series(self, resource_id: str, metric: str, minutes: int) -> list[tuple[datetime, float | None]]:
+        now = datetime.now(UTC).replace(second=0, microsecond=0)
+        value = self.metric_value(resource_id, metric)
+        return [(now - timedelta(minutes=minutes - 1 - i), value) for i in range(minutes)]
+
+    def query(self, workspace_id: str) -> list[list[Any]]:
+        pinned = self._rows.get(workspace_id.lower())
+        if pinned is not None:
+            return pinned
+        primary, secondary = self.state.plan.regions.primary, self.state.plan.regions.secondary
+        if not self.state.region_down(primary):
+            return []
+        stamp = datetime.now(UTC).isoformat()
+        return [[stamp, f"availability-{primary}", loc, False] for loc in (secondary, "westeurope", "southeastasia")]
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"pinned_metrics": len(self._metrics), "pinned_queries": len(self._rows)}

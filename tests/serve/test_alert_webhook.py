@@ -97,3 +97,10 @@ def test_manual_start_is_one_run_per_plan_and_refuses_unknowns(stack: Stack) -> 
     assert stack.call("POST", "/api/plans/contoso-web/explode")[0] == 404
     assert stack.call("POST", "/api/plans/contoso-web/failover", b"[1]")[0] in (400, 409)
     assert stack.call("GET", "/api/plans/contoso-web/failover")[0] == 405
+
+
+def test_the_drill_timer_runs_through_the_admin_api_and_starts_nothing_without_a_drill(stack: Stack) -> None:
+    assert stack.call("POST", "/admin/functions/drill_schedule", b"", key=None)[0] == 401
+    status, body = stack.call("POST", "/admin/functions/drill_schedule", b"")
+    assert (status, body) == (202, {"ran": "drill_schedule"})
+    assert stack.host.list_instances() == []  # TODO(drill): starts a drill once its orchestrator exists

@@ -168,3 +168,10 @@ def test_timeout_escalates_once_then_ends_timed_out(tmp_path: Path, monkeypatch:
         assert stack.hooks.posts[1]["text"].startswith("ESCALATED: Approve failover")
     finally:
         stack.close()
+
+
+def test_a_forged_identity_header_is_stripped_before_the_handler(stack: Stack) -> None:
+    request = _start(stack)
+    headers = {"X-MS-CLIENT-PRINCIPAL-NAME": "ceo@contoso.com", "Content-Type": "application/x-www-form-urlencoded"}
+    status, body = stack.call("POST", _path(request["links"]["approve"][0]), b"comment=x", key=None, headers=headers)
+    assert (status, body["error"]) == (400, "approver is required: who is deciding?")

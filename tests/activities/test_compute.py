@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import app_on_emulator, clear_log, example_plan, writes
 
 from activities.compute import provision_scale_set
 from activities.resources import delete_resource_group, ensure_resource_group
 from orchestrators.steps import activity_input
+from regionshift_emulator.harness import app_on_emulator, clear_log, example_plan, writes
 
 
 def test_resource_group_is_created_once_and_deleted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

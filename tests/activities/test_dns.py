@@ -8,10 +8,10 @@ import pytest
 from azure.identity import DefaultAzureCredential
 from azure.mgmt.dns import DnsManagementClient
 from azure.mgmt.dns.models import CnameRecord, RecordSet
-from support import app_on_emulator, clear_log, example_plan, writes
 
 from activities.dns import switch_dns_record
 from orchestrators.steps import activity_input
+from regionshift_emulator.harness import app_on_emulator, clear_log, example_plan, writes
 from regionshift_emulator.server import Emulator
 
 

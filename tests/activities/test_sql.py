@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import app_on_emulator, clear_log, example_plan, writes
 
 from activities.sql import sql_failover
 from orchestrators.steps import activity_input
 from regionshift.plan import Plan
+from regionshift_emulator.harness import app_on_emulator, clear_log, example_plan, writes
 
 
 def run(plan: Plan, direction: str = "to_secondary") -> dict:

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import app_on_emulator, clear_log, example_plan, writes
 
 from regionshift.contracts import RunReport, RunRequest
 from regionshift.host import DurableHost
 from regionshift.names import Orchestrators
 from regionshift.plan import Plan
+from regionshift_emulator.harness import app_on_emulator, clear_log, example_plan, writes
 from regionshift_emulator.server import Emulator
 
 

@@ -1,8 +1,0 @@
-"""Orchestrators run on the embedded Durable host against the emulator."""
-
-from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/support.py

@@ -79,7 +79,9 @@ def report(
         status="failed" if failed or reason else "succeeded",
         started_at=started_at,
         ended_at=ended_at,
-        rto_seconds=(ended_at - started_at).total_seconds(),
+        # The RTO is the time until the workload is served from the target: only a run that got
+        # there has one.
+        rto_seconds=None if failed or reason else (ended_at - started_at).total_seconds(),
         rpo_seconds=max(rpos) if rpos else None,
         started_by=started_by,
         steps=steps,

@@ -1,4 +1,5 @@
-"""Shared test helpers for the app's tests: an emulator whose env the app's settings read.
+"""Running the app against the emulator in tests: an emulator whose env the app's settings read,
+and views of its request log (shipped as a module, like durabletask's `testing`).
 
 The app under test finds the emulator exactly as it would find Azure: through the environment
 (ARM endpoint, CA bundle, managed identity endpoint). Nothing here reaches into the app.
@@ -17,7 +18,7 @@ from regionshift.azure.clients import reset_default_clients
 from regionshift.plan import Plan, load_plan, parse_plan
 from regionshift_emulator.server import Emulator
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]  # the checkout: plans/ sits beside this package
 EXAMPLE_PLAN = REPO / "plans" / "example.yaml"
 WRITE_METHODS = {"PUT", "POST", "PATCH", "DELETE"}
 

@@ -124,7 +124,8 @@ def _forced(clients: AzureClients, step: Step, sub: str, target: ServerRef, name
 
 def _role(clients: AzureClients, sub: str, server: ServerRef, name: str) -> str:
     fg = clients.sql(sub).failover_groups.get(server.resource_group, server.server, name)
-    return str(fg.properties.replication_role) if fg.properties else "Unknown"
+    role = fg.properties.replication_role if fg.properties else None
+    return str(getattr(role, "value", role) or "Unknown")  # the SDK gives a str enum; compare its value
 
 
 def _answers(clients: AzureClients, sub: str, server: ServerRef, name: str) -> bool:

@@ -20,6 +20,9 @@ from regionshift.settings import Settings
 
 # What `--simulate` assumes happened when no scenario is given: the primary region is down.
 DEFAULT_OUTAGE = "primary"
+# The emulator's Azure-like latencies (minutes to build a scale set) run on a clock compressed this
+# many times, so that a simulated run takes seconds. Reports are in real (compressed) time.
+SIMULATION_SPEED = 60.0
 
 
 @contextmanager
@@ -62,5 +65,5 @@ def run_environment(
 
 def _default_scenario(plan: Plan, which: str | None) -> dict[str, Any]:
     if which == "primary":
-        return {"outage": [plan.regions.primary]}
-    return {}
+        return {"outage": [plan.regions.primary], "speed": SIMULATION_SPEED}
+    return {"speed": SIMULATION_SPEED}

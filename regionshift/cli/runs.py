@@ -22,7 +22,7 @@ from regionshift.contracts import RunReport, RunRequest
 from regionshift.errors import RunRefused
 from regionshift.host import DurableHost
 from regionshift.plan import Plan
-from regionshift.reports import render_text_summary, write_report
+from regionshift.reports import BlobTarget, ReportUploadError, render_text_summary, write_report
 from regionshift.settings import Settings
 
 # Operations that change production and so exclude each other for one plan.
@@ -69,12 +69,17 @@ def run_orchestration(
         err.print(f"[bold red]{instance_id} ended {final.runtime_status.value}[/]: {final.failure or 'no report'}")
         return ExitCode.FAILED
     report = RunReport.model_validate(final.output)
-    files = write_report(report, options.report_dir)
+    try:
+        files = write_report(report, options.report_dir, upload=BlobTarget.for_plan(plan))
+        written = f"{files.json_path} and {files.html_path}" + "".join(f", {url}" for url in files.blob_urls)
+    except ReportUploadError as exc:
+        err.print(f"[yellow]report not uploaded[/]: {exc}")
+        written = " and ".join(str(p) for p in exc.paths)
     if options.json_output:
         out.print_json(json.dumps(report.model_dump(mode="json")))
     else:
         err.print(render_text_summary(report))
-    err.print(f"report: {files.json_path} and {files.html_path}", highlight=False)
+    err.print(f"report: {written}", highlight=False)
     return ExitCode.OK if report.status == "succeeded" else ExitCode.FAILED
 
 

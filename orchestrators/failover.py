@@ -19,7 +19,8 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from orchestrators.steps import activity_input, outcomes, progress, report, skipped
+from orchestrators.steps import activity_input, approval_step, outcomes, progress, report, skipped
+from regionshift.approvals.wire import ApprovalInput, ApprovalOutcome
 from regionshift.azure.dns import record_label
 from regionshift.contracts import RunRequest, StepOutcome
 from regionshift.names import Activities, Orchestrators
@@ -35,6 +36,39 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     plan = Plan.model_validate(request.plan)
     started_at = context.current_utc_datetime
     tags = {"regionshift-plan": plan.name, "regionshift-run": context.instance_id}
+
+    approval: list[StepOutcome] = []
+    if not request.approved:  # started by an alert or a schedule, not by a person: ask first
+        context.set_custom_status(progress("approval", [], 0))
+        decision = ApprovalOutcome.model_validate(
+            (
+                yield context.call_sub_orchestrator(
+                    Orchestrators.APPROVAL,
+                    ApprovalInput(
+                        plan=request.plan,
+                        run_instance_id=context.instance_id,
+                        # Whether the outage forces data loss is known only once the branches run:
+                        # a plan that allows it gets the forced failover's approval rule up front.
+                        forced=plan.policy.data_loss == "allow",
+                        reason=f"started by {request.started_by}",
+                    ).model_dump(mode="json"),
+                    instance_id=f"{context.instance_id}:approval",
+                )
+            )
+        )
+        approval.append(approval_step(plan.name, decision))
+        if decision.decision != "approved":
+            reason = f"not approved ({decision.decision}): {decision.reason or 'no reason given'}"
+            return report(
+                "failover",
+                plan,
+                context.instance_id,
+                started_at,
+                context.current_utc_datetime,
+                approval,
+                request.started_by,
+                reason=reason,
+            )
 
     branches = [
         context.call_activity(Activities.SQL_FAILOVER, activity_input(plan, g)) for g in plan.sql_failover_groups
@@ -60,7 +94,7 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     total += 1 if creates else 0  # the failover resource group
     context.set_custom_status(progress("data_and_compute", [], total))
 
-    steps: list[StepOutcome] = outcomes((yield context.task_all(branches)) if branches else [])
+    steps: list[StepOutcome] = approval + outcomes((yield context.task_all(branches)) if branches else [])
 
     if all(s.ok for s in steps):
         context.set_custom_status(progress("dns", steps, total))

@@ -49,6 +49,19 @@ def skipped(kind: StepKind, resource: str, action: str, why: str) -> StepOutcome
     return StepOutcome(kind=kind, resource=resource, action=action, status="skipped", detail=why)
 
 
+def approval_step(plan_name: str, decision: Any) -> StepOutcome:
+    """The approval as a step of the run, with who approved (or why not) for the report."""
+    approvers = ", ".join(a.approver for a in decision.approvers) or ("policy" if decision.automatic else "nobody")
+    return StepOutcome(
+        kind="approval",
+        resource=plan_name,
+        action="automatic" if decision.automatic else "approve",
+        status="succeeded" if decision.decision == "approved" else "failed",
+        detail=f"{decision.decision} by {approvers}" + (f": {decision.reason}" if decision.reason else ""),
+        data=decision.model_dump(mode="json"),
+    )
+
+
 def progress(phase: str, steps: list[StepOutcome], total: int) -> dict[str, Any]:
     return RunProgress(
         phase=phase,
@@ -69,6 +82,7 @@ def report(
     started_by: str,
     resources: list[dict[str, Any]] | None = None,
     reason: str = "",
+    readiness: list[StepOutcome] | None = None,
 ) -> dict[str, Any]:
     failed = [s for s in steps if s.status == "failed"]
     rpos = [float(s.data["rpo_seconds"]) for s in steps if "rpo_seconds" in s.data]
@@ -86,5 +100,6 @@ def report(
         started_by=started_by,
         steps=steps,
         resources=resources or [],
+        readiness=readiness or [],
         reason=reason or "; ".join(f"{s.kind} {s.resource}: {s.detail}" for s in failed),
     ).model_dump(mode="json")

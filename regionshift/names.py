@@ -23,6 +23,8 @@ class Activities:
     DESCRIBE_STATE = "describe_state"
     SEND_APPROVAL_REQUEST = "send_approval_request"
     CONFIRM_OUTAGE = "confirm_outage"
+    CHECK_FAILBACK_READY = "check_failback_ready"
+    PROBE_HEALTH = "probe_health"
 
 
 class Events:

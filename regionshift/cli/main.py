@@ -100,6 +100,36 @@ def failover(
 app.command(name="serve")(serve_command)
 
 
+@app.command()
+def failback(
+    plan: PlanArg,
+    simulate: Simulate = False,
+    scenario: ScenarioOpt = None,
+    json_output: JsonOpt = False,
+    report_dir: ReportDir = Path("reports"),
+) -> None:
+    """Fail the workload back to the primary region (planned, no data loss)."""
+    from regionshift.cli.failback import failback as run
+    from regionshift.cli.runs import RunOptions
+
+    run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=RunOptions(json_output, report_dir)))
+
+
+@app.command()
+def drill(
+    plan: PlanArg,
+    simulate: Simulate = False,
+    scenario: ScenarioOpt = None,
+    json_output: JsonOpt = False,
+    report_dir: ReportDir = Path("reports"),
+) -> None:
+    """Drill the failover's compute in a resource group of its own; never touches production."""
+    from regionshift.cli.drill import drill as run
+    from regionshift.cli.runs import RunOptions
+
+    run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=RunOptions(json_output, report_dir)))
+
+
 def main() -> None:
     try:
         app()

@@ -54,7 +54,7 @@ def run_orchestration(
     options: RunOptions,
     request: RunRequest | None = None,
 ) -> ExitCode:
-    request = request or RunRequest(plan=plan.model_dump(mode="json"), started_by=_who(), approved=True)
+    request = request or RunRequest(plan=plan.model_dump(mode="json"), started_by=who(), approved=True)
     instance_id = instance_id_for(operation, plan)
     with open_host(settings) as host:
         _refuse_if_other_run(host, operation, plan)
@@ -81,6 +81,17 @@ def run_orchestration(
         err.print(render_text_summary(report))
     err.print(f"report: {written}", highlight=False)
     return ExitCode.OK if report.status == "succeeded" else ExitCode.FAILED
+
+
+def run_quietly(orchestrator: str, instance_id: str, plan: Plan, settings: Settings) -> RunReport:
+    """Run an orchestration to its end without showing progress (e.g. to set a simulation up)."""
+    request = RunRequest(plan=plan.model_dump(mode="json"), started_by="simulation set-up", approved=True)
+    with open_host(settings) as host:
+        host.start_new(orchestrator, request.model_dump(mode="json"), instance_id=instance_id)
+        status = host.wait_for_completion(instance_id)
+    if status.output is None:
+        raise RunRefused(f"the simulation set-up ({instance_id}) ended {status.runtime_status.value}: {status.failure}")
+    return RunReport.model_validate(status.output)
 
 
 def _follow(host: DurableHost, instance_id: str) -> Any:
@@ -128,7 +139,7 @@ def _refuse_if_other_run(host: DurableHost, operation: str, plan: Plan) -> None:
             raise RunRefused(f"a {other} of plan {plan.name!r} is unfinished ({status.instance_id}); resume it first")
 
 
-def _who() -> str:
+def who() -> str:
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):

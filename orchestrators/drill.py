@@ -1,0 +1,102 @@
+"""The drill orchestration: prove a failover would work, without touching production.
+
+It never calls a SQL, Cosmos DB or DNS activity: by construction a drill cannot change
+production data replicas or DNS. It builds the `create`-mode scale sets in a resource group of
+its own (named for the run) in the secondary region, waits until the instances run (and, where
+the plan gives a health probe URL, until it answers), measures every step, and then ALWAYS
+deletes the drill resource group — also when a step failed or the drill timed out.
+
+`scale`-mode scale sets are production resources pre-provisioned in the secondary; a drill
+does not scale them (their existence is a readiness check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from datetime import timedelta
+from typing import Any
+
+import azure.durable_functions as df
+
+from orchestrators.steps import activity_input, outcomes, progress, report, skipped
+from regionshift.contracts import RunRequest, StepOutcome
+from regionshift.names import Activities, Orchestrators
+from regionshift.plan import Plan
+
+bp = df.Blueprint()
+
+# How long the drill's compute may take before it is called failed (and cleaned up anyway).
+DRILL_TIMEOUT = timedelta(minutes=45)
+HEALTH_PROBE_TIMEOUT_SECONDS = 600
+
+
+def drill_resource_group(plan: Plan, run_suffix: str) -> str:
+    return f"{plan.failover_resource_group}-drill-{run_suffix}"[:90]
+
+
+@bp.function_name(Orchestrators.DRILL)
+@bp.orchestration_trigger(context_name="context")
+def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
+    request = RunRequest.model_validate(context.get_input())
+    plan = Plan.model_validate(request.plan)
+    group = request.resource_group or drill_resource_group(plan, context.instance_id.rsplit("-", 1)[-1])
+    started_at = context.current_utc_datetime
+    tags = {"regionshift-plan": plan.name, "regionshift-drill": context.instance_id}
+    creates = [s for s in plan.scale_sets if s.mode == "create"]
+    total = len(creates) + 2
+    steps: list[StepOutcome] = [
+        skipped("scale_set", s.name, "scale", "not drilled: a pre-provisioned production scale set")
+        for s in plan.scale_sets
+        if s.mode == "scale"
+    ]
+
+    context.set_custom_status(progress("compute", steps, total))
+    compute = context.call_sub_orchestrator(
+        Orchestrators.PROVISION_COMPUTE,
+        {"plan": request.plan, "resource_group": group, "tags": tags},
+        instance_id=f"{context.instance_id}:compute",
+    )
+    deadline = context.create_timer(context.current_utc_datetime + DRILL_TIMEOUT)
+    winner = yield context.task_any([compute, deadline])
+    if winner == compute:
+        deadline.cancel()
+        steps += outcomes([compute.result])
+        probes = [s for s in creates if s.health_probe_url]
+        if probes and all(s.ok for s in steps):
+            context.set_custom_status(progress("health", steps, total))
+            steps += outcomes(
+                (
+                    yield context.task_all(
+                        [
+                            context.call_activity(
+                                Activities.PROBE_HEALTH,
+                                {
+                                    "url": s.health_probe_url,
+                                    "name": s.name,
+                                    "timeout_seconds": HEALTH_PROBE_TIMEOUT_SECONDS,
+                                },
+                            )
+                            for s in probes
+                        ]
+                    )
+                )
+            )
+    else:
+        steps.append(
+            StepOutcome(
+                kind="scale_set",
+                resource=group,
+                action="create",
+                status="failed",
+                detail=f"timed out after {DRILL_TIMEOUT}",
+            )
+        )
+
+    ended_at = context.current_utc_datetime
+    context.set_custom_status(progress("cleanup", steps, total))
+    steps += outcomes(
+        [(yield context.call_activity(Activities.DELETE_RESOURCE_GROUP, activity_input(plan, resource_group=group)))]
+    )
+    result = report("drill", plan, context.instance_id, started_at, ended_at, steps, request.started_by)
+    context.set_custom_status(progress(result["status"], steps, total))
+    return result

@@ -1,8 +1,8 @@
 """Long-running operations, as ARM runs them: accepted now, finished later against the emulator clock.
 
 A handler calls `state.operations.start(...)` with a `complete` callback that applies the change
-(and may raise an ArmError to make the operation fail) and answers `accepted(...)`: 202 (or 201)
-with `Azure-AsyncOperation`, `Location` and `Retry-After`. Nothing runs in the background: before
+(and may raise an ArmError to make the operation fail) and answers `accepted(...)`: 202 with `Azure-AsyncOperation`,
+`Location` and `Retry-After` (200/201 with a body: no `Location`). Nothing runs in the background: before
 every request the state ticks and finishes every operation whose emulated duration has elapsed,
 so the outcome depends only on the clock and the scenario.
 """
@@ -137,7 +137,13 @@ class Operations:
         self, op: Operation, req: ArmRequest, *, status: int = 202, body: dict[str, Any] | None = None
     ) -> Response:
         async_url, location_url = self.urls(op, req.base_url, req.api_version)
-        headers = {"Azure-AsyncOperation": async_url, "Location": location_url, "Retry-After": self.retry_after(op)}
+        headers = {"Azure-AsyncOperation": async_url, "Retry-After": self.retry_after(op)}
+        # ARM's async contract: a PUT/PATCH answering 200/201 carries Azure-AsyncOperation only; Location
+        # (operationResults) belongs to 202s. The Azure CLI's generated commands poll with
+        # final-state-via=location, so a Location on a 201 would make them read the operation result
+        # (204, empty) instead of the resource and fail (`az vmss scale`).
+        if status == 202:
+            headers["Location"] = location_url
         if body is None:
             return empty_response(status, headers)
         return json_response(body, status, headers)

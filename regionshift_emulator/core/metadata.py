@@ -1,7 +1,9 @@
 """Cloud metadata the Azure CLI needs to use the emulator as a custom cloud, and the subscription list.
 
-`az cloud register --endpoint-resource-manager URL` reads `/metadata/endpoints?api-version=2015-01-01`
-(the Azure Stack Hub shape); newer api-versions get the list-of-clouds shape public Azure serves.
+ARM answers `/metadata/endpoints` in three shapes by api-version: up to 2018 the Azure Stack Hub object
+without suffixes; 2019-05-01 to 2020-06-01 a list of every cloud; from 2022-09-01 one cloud object
+with its name and suffixes. Azure CLI 2.7x+ (`az cloud register --endpoint-resource-manager URL`)
+asks for 2022-09-01 and reads that object's `suffixes` by key, so the list shape breaks it.
 `az login --identity` then lists `/subscriptions` (and `/tenants`) with the managed identity's token.
 """
 
@@ -31,25 +33,26 @@ def endpoints(request: Request) -> Response:
                 "authentication": {"loginEndpoint": LOGIN, "audiences": [AUDIENCE]},
             }
         )
-    return json_response(
-        [
-            {
-                "name": "RegionshiftEmulator",
-                "resourceManager": base,
-                "portal": base,
-                "gallery": base,
-                "graph": "https://graph.windows.net/",
-                "microsoftGraphResourceId": "https://graph.microsoft.com/",
-                "authentication": {
-                    "loginEndpoint": LOGIN,
-                    "audiences": [AUDIENCE, "https://management.core.windows.net/"],
-                    "tenant": "common",
-                    "identityProvider": "AAD",
-                },
-                "suffixes": {"sqlServerHostname": "database.windows.net", "storage": "core.windows.net"},
-            }
-        ]
-    )
+    cloud = _cloud(base)
+    return json_response(cloud if request.args.get("api-version", "") >= "2022-09-01" else [cloud])
+
+
+def _cloud(base: str) -> dict[str, Any]:
+    return {
+        "name": "RegionshiftEmulator",
+        "resourceManager": base,
+        "portal": base,
+        "gallery": base,
+        "graph": "https://graph.windows.net/",
+        "microsoftGraphResourceId": "https://graph.microsoft.com/",
+        "authentication": {
+            "loginEndpoint": LOGIN,
+            "audiences": [AUDIENCE, "https://management.core.windows.net/"],
+            "tenant": "common",
+            "identityProvider": "AAD",
+        },
+        "suffixes": {"sqlServerHostname": "database.windows.net", "storage": "core.windows.net"},
+    }
 
 
 def subscription_body(state: EmulatorState, subscription_id: str) -> dict[str, Any]:

@@ -123,6 +123,25 @@ def test_cloud_metadata_and_subscriptions_for_the_azure_cli(emulator: Emulator) 
     assert tenants["value"][0]["tenantId"] == emulator.state.tenant_id
 
 
+def test_cloud_metadata_shape_follows_the_api_version_as_arm_does(emulator: Emulator) -> None:
+    # Azure CLI 2.7x+ asks for 2022-09-01 and reads one object's `suffixes` by key; 2019-2020 versions
+    # answer a list of clouds.
+    one = raw(emulator, "GET", "/metadata/endpoints?api-version=2022-09-01")[2]
+    listed = raw(emulator, "GET", "/metadata/endpoints?api-version=2019-05-01")[2]
+    assert (one["resourceManager"], one["suffixes"]["sqlServerHostname"]) == (emulator.url, "database.windows.net")
+    assert listed == [one]
+
+
+def test_async_put_answers_azure_asyncoperation_without_location(emulator: Emulator) -> None:
+    # ARM's async contract: Location (operationResults) is for 202s. The Azure CLI polls a PUT with
+    # final-state-via=location, so a Location here would make it read an empty operation result.
+    vmss = f"/subscriptions/{SUB}/resourceGroups/rg-compute-cus/providers/Microsoft.Compute/virtualMachineScaleSets"
+    token = token_for(emulator)
+    body = raw(emulator, "GET", vmss + "/worker-cus?api-version=2026-04-01", token=token)[2]
+    status, headers, _ = raw(emulator, "PUT", vmss + "/worker-cus?api-version=2026-04-01", body=body, token=token)
+    assert (status, "Azure-AsyncOperation" in headers, "Location" in headers) == (200, True, False)
+
+
 def test_env_file_exports_every_variable(emulator: Emulator, tmp_path: Path) -> None:
     path = emulator.write_env_file(tmp_path / "emulator.env")
     lines = path.read_text().splitlines()

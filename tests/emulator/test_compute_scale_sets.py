@@ -12,7 +12,7 @@ from azure.mgmt.compute.models import VirtualMachineScaleSet, VirtualMachineScal
 from regionshift.plan import Plan
 from regionshift_emulator.server import Emulator
 from regionshift_emulator.services.compute.gallery import set_replica
-from regionshift_emulator.testing import sdk_client
+from regionshift_emulator.testing import raw, sdk_client, token_for
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 
@@ -185,3 +185,15 @@ def test_instance_view_counts_running_instances(fresh_emulator: Emulator) -> Non
     view = client.virtual_machine_scale_sets.get_instance_view("rg-compute-cus", "web")
     summary = {s.code: s.count for s in view.virtual_machine.statuses_summary}
     assert summary == {"ProvisioningState/succeeded": 2}
+
+
+def test_put_answers_201_creating_with_an_async_operation(fresh_emulator: Emulator) -> None:
+    group = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-compute-cus"
+    path = f"{group}/providers/Microsoft.Compute/virtualMachineScaleSets/web"
+    fresh_emulator.set_scenario({"latencies": {"compute.vmss.create": 60}})
+    body = definition(1).as_dict()
+    status, headers, answer = raw(
+        fresh_emulator, "PUT", path + "?api-version=2026-04-01", body=body, token=token_for(fresh_emulator)
+    )
+    assert (status, answer["properties"]["provisioningState"]) == (201, "Creating")
+    assert "/providers/Microsoft.Compute/locations/centralus/azureAsyncOperation/" in headers["Azure-AsyncOperation"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from azure.core.credentials import TokenCredential
 from azure.identity import DefaultAzureCredential
+from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.compute import ComputeManagementClient
 from azure.mgmt.cosmosdb import CosmosDBManagementClient
 from azure.mgmt.dns import DnsManagementClient
@@ -55,6 +56,10 @@ class AzureClients:
 
     def dns(self, subscription_id: str) -> DnsManagementClient:
         return self._client(DnsManagementClient, subscription_id, False)
+
+    def authorization(self, subscription_id: str) -> AuthorizationManagementClient:
+        """Role-based access control: the readiness checks ask what the caller may do."""
+        return self._client(AuthorizationManagementClient, subscription_id, False)
 
     def _client(self, cls: Any, subscription_id: str, probe: bool) -> Any:
         cache: dict[tuple[Any, ...], Any] = self._local.__dict__.setdefault("clients", {})

@@ -18,6 +18,7 @@ from azure.mgmt.compute.models import VirtualMachineScaleSet, VirtualMachineScal
 from regionshift.azure.clients import AzureClients
 from regionshift.azure.ids import parse_resource_id
 from regionshift.azure.outcomes import Step, StepFailed, azure_call, describe_error
+from regionshift.azure.planned import PlannedStatus, PlannedStep
 from regionshift.contracts import StepOutcome
 from regionshift.plan import PlanContext, ScaleSet
 
@@ -146,3 +147,31 @@ def describe(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet, reso
         "capacity": current.sku.capacity if current.sku else None,
         "provisioning_state": current.properties.provisioning_state if current.properties else None,
     }
+
+
+def preview_provision(
+    clients: AzureClients, plan: PlanContext, scale_set: ScaleSet, resource_group: str, *, capacity: int | None = None
+) -> PlannedStep:
+    """What `provision` would do now, read-only."""
+    wanted = scale_set.capacity if capacity is None else capacity
+    vmss_id = parse_resource_id(scale_set_id(plan, scale_set, resource_group))
+    action = "create" if scale_set.mode == "create" else "scale"
+
+    def planned(status: PlannedStatus, act: str, detail: str) -> PlannedStep:
+        return PlannedStep(kind="scale_set", resource=str(vmss_id), action=act, status=status, detail=detail)
+
+    try:
+        current = _get(clients.compute(vmss_id.subscription_id), vmss_id.resource_group, vmss_id.name)
+    except AzureError as exc:
+        return planned("would_fail", action, f"{vmss_id.name} cannot be read: {describe_error(exc)}")
+    if current is None and scale_set.mode == "scale":
+        return planned("would_fail", "scale", f"the pre-provisioned scale set {vmss_id.name} does not exist")
+    if current is None and wanted == 0:
+        return planned("already_done", "scale", f"{vmss_id.name} does not exist, so nothing runs there")
+    if current is None:
+        return planned("to_do", "create", f"create {vmss_id.name} ({scale_set.sku}) with {wanted} instances")
+    have = current.sku.capacity if current.sku else None
+    state = current.properties.provisioning_state if current.properties else None
+    if have == wanted and state == "Succeeded":
+        return planned("already_done", "scale", f"{vmss_id.name} runs {have} instances")
+    return planned("to_do", "scale", f"scale {vmss_id.name} from {have} to {wanted} instances")

@@ -17,6 +17,7 @@ from azure.mgmt.cosmosdb.models import FailoverPolicies, FailoverPolicy, RegionF
 
 from regionshift.azure.clients import AzureClients
 from regionshift.azure.outcomes import Step, StepFailed, azure_call, describe_error
+from regionshift.azure.planned import PlannedStatus, PlannedStep
 from regionshift.azure.regions import display_name, same_region
 from regionshift.contracts import StepOutcome
 from regionshift.plan import CosmosAccount, PlanContext
@@ -141,3 +142,58 @@ def describe(clients: AzureClients, plan: PlanContext, account: CosmosAccount) -
         for loc in (acct.properties.locations if acct.properties else None) or []
     ]
     return state
+
+
+def preview_failover(
+    clients: AzureClients,
+    plan: PlanContext,
+    account: CosmosAccount,
+    *,
+    to_primary: bool = False,
+    source_answers: bool | None = None,
+) -> PlannedStep:
+    """What `fail_over` would do now, read-only. Whether Azure refuses the planned priority change
+    (which is what sends `fail_over` down the forced path) is known only by trying, so the caller
+    passes what it observed of the source region: None means not known, and the planned path is
+    shown with the fallback the policy allows."""
+    target = plan.regions.primary if to_primary else plan.regions.secondary
+    source = plan.regions.secondary if to_primary else plan.regions.primary
+    resource = account_id(plan, account)
+
+    def planned(status: PlannedStatus, action: str, detail: str, forced: bool | None = None) -> PlannedStep:
+        return PlannedStep(kind="cosmos", resource=resource, action=action, status=status, forced=forced, detail=detail)
+
+    try:
+        acct = clients.cosmos(plan.subscription_of(account)).database_accounts.get(account.resource_group, account.name)
+    except AzureError as exc:
+        return planned("would_fail", "failover", f"the account cannot be read: {describe_error(exc)}")
+    regions = _regions_by_priority(acct)
+    if not any(same_region(r, target) for r in regions):
+        return planned("would_fail", "failover", f"{display_name(target)} is not one of the account's regions")
+    if same_region(_write_region(acct), target):
+        return planned("already_done", "failover", f"{display_name(target)} is already the write region", False)
+    if source_answers is not False:
+        fallback = (
+            "failing back needs both regions"
+            if to_primary
+            else (
+                f"if Azure refuses it, {display_name(source)} is taken offline (forced)"
+                if plan.policy.data_loss == "allow"
+                else "if Azure refuses it, the step fails (policy.data_loss is 'forbid')"
+            )
+        )
+        known = "" if source_answers else f"; {fallback}"
+        return planned("to_do", "planned_failover", f"priority change to {display_name(target)}{known}", False)
+    if to_primary or plan.policy.data_loss != "allow":
+        return planned(
+            "would_fail",
+            "planned_failover",
+            f"{display_name(source)} does not answer, so Azure would refuse the priority change, and "
+            + ("failing back needs both regions" if to_primary else "policy.data_loss is 'forbid'"),
+        )
+    return planned(
+        "to_do",
+        "forced_failover",
+        f"take {display_name(source)} offline so writes move to {display_name(target)} (forced: possible data loss)",
+        forced=True,
+    )

@@ -14,6 +14,7 @@ from azure.mgmt.dns.models import AaaaRecord, ARecord, CnameRecord, RecordSet
 
 from regionshift.azure.clients import AzureClients
 from regionshift.azure.outcomes import Step, StepFailed, azure_call, describe_error
+from regionshift.azure.planned import PlannedStatus, PlannedStep
 from regionshift.contracts import StepOutcome
 from regionshift.plan import DnsRecord, PlanContext
 
@@ -94,3 +95,34 @@ def describe(clients: AzureClients, plan: PlanContext, record: DnsRecord) -> dic
         else ("secondary" if _same(targets, record.targets("secondary")) else "other")
     )
     return {**state, "targets": targets, "points_at": side, "ttl": rs.ttl}
+
+
+def preview_switch(clients: AzureClients, plan: PlanContext, record: DnsRecord, side: Side) -> PlannedStep:
+    """What `switch` would do now, read-only."""
+    wanted = record.targets(side)
+
+    def planned(status: PlannedStatus, detail: str, **data: object) -> PlannedStep:
+        return PlannedStep(
+            kind="dns",
+            resource=record_label(record),
+            action=f"switch_to_{side}",
+            status=status,
+            detail=detail,
+            data=data,
+        )
+
+    try:
+        existing = clients.dns(plan.subscription_of(record)).record_sets.get(
+            record.resource_group, record.zone, record.name, record.type
+        )
+    except AzureError as exc:
+        return planned("would_fail", f"the record cannot be read: {describe_error(exc)}")
+    before = current_targets(existing, record.type)
+    if _same(before, wanted) and existing.ttl == record.ttl:
+        return planned("already_done", f"already points at {', '.join(wanted)}", targets=wanted)
+    return planned(
+        "to_do",
+        f"{', '.join(before) or 'nothing'} → {', '.join(wanted)} (TTL {record.ttl}s)",
+        previous=before,
+        targets=wanted,
+    )

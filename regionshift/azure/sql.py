@@ -16,6 +16,7 @@ from azure.core.exceptions import AzureError, ResourceNotFoundError
 from regionshift.azure.clients import AzureClients
 from regionshift.azure.ids import parse_resource_id
 from regionshift.azure.outcomes import Step, StepFailed, azure_call, describe_error
+from regionshift.azure.planned import PlannedStatus, PlannedStep
 from regionshift.contracts import StepOutcome
 from regionshift.plan import PlanContext, SqlFailoverGroup
 
@@ -153,3 +154,44 @@ def describe(clients: AzureClients, plan: PlanContext, group: SqlFailoverGroup) 
         except AzureError as exc:
             state[label] = {"server": ref.server, "role": "unreachable", "error": describe_error(exc)}
     return state
+
+
+def preview_failover(
+    clients: AzureClients, plan: PlanContext, group: SqlFailoverGroup, *, to_primary: bool = False
+) -> PlannedStep:
+    """What `fail_over` would do now, read-only: the same decisions in the same order."""
+    sub = plan.subscription_of(group)
+    resource = primary_server(group).failover_group_id(sub, group.name)
+
+    def planned(status: PlannedStatus, action: str, detail: str, forced: bool | None = None) -> PlannedStep:
+        return PlannedStep(kind="sql", resource=resource, action=action, status=status, forced=forced, detail=detail)
+
+    try:
+        partner = partner_server(clients, sub, group)
+    except StepFailed as exc:
+        return planned("would_fail", "failover", str(exc))
+    target, source = (primary_server(group), partner) if to_primary else (partner, primary_server(group))
+    resource = target.failover_group_id(sub, group.name)
+    try:
+        role = _role(clients, sub, target, group.name)
+    except AzureError as exc:
+        return planned("would_fail", "failover", f"{target.server} cannot be read: {describe_error(exc)}")
+    if role == "Primary":
+        return planned("already_done", "failover", f"{target.server} is already the primary", forced=False)
+    if _answers(clients, sub, source, group.name):
+        return planned("to_do", "planned_failover", f"make {target.server} primary (planned, no data loss)", False)
+    if to_primary:
+        return planned("would_fail", "planned_failover", f"{source.server} does not answer: failing back needs both")
+    if plan.policy.data_loss != "allow":
+        return planned(
+            "would_fail",
+            "planned_failover",
+            f"the primary server {source.server} does not answer and policy.data_loss is 'forbid' "
+            "(only a forced failover would work)",
+        )
+    return planned(
+        "to_do",
+        "forced_failover",
+        f"make {target.server} primary (forced: {source.server} does not answer; unreplicated writes may be lost)",
+        forced=True,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -264,6 +264,21 @@ class Confirmation(StrictModel):
         return self
 
 
+# The readiness checks (regionshift.azure.readiness), by the name reports and `policy.advisory_checks` use.
+CheckName = Literal[
+    "image_replicated",
+    "subnet",
+    "backend_pool",
+    "scale_set",
+    "compute_quota",
+    "sql_failover_group",
+    "cosmos_regions",
+    "dns_record",
+    "permissions",
+]
+CHECK_NAMES: tuple[str, ...] = get_args(CheckName)
+
+
 class Policy(StrictModel):
     data_loss: Literal["forbid", "allow"] = "forbid"
     # How a failover starts. `required`: a person approves through the webhook's links first.
@@ -278,6 +293,9 @@ class Policy(StrictModel):
     # A forced (data-loss) failover may need two different people to approve it.
     forced_approvers: Literal[1, 2] = 1
     confirmation: Confirmation | None = None
+    # Readiness checks whose failure is shown but does not stop an approval-gated or automatic
+    # failover (every other failing check stops it before any write).
+    advisory_checks: list[CheckName] = []
 
     @model_validator(mode="after")
     def _approval_consistent(self) -> Policy:

@@ -10,8 +10,11 @@ Schema (every key optional; unknown keys are errors naming the key):
     faults:                         # injected answers by path pattern (fnmatch, case-insensitive)
       - {path: "*/failoverGroups/*/failover", method: POST, status: 503, times: 1}
     throttling: {enabled: true, reads: {burst: 250, per_second: 25}, ...}
+    quotas: {standardDSv5Family: 8, cores: 100}   # vCPU limits of the Compute usage API, every region
+    missing_permissions: ["Microsoft.Sql/servers/failoverGroups/failover/action"]  # the caller's notActions
 
-Only `outage`, `speed`, `latencies`, `faults` (status answers) and `throttling` are acted on today;
+Only `outage`, `speed`, `latencies`, `faults` (status answers), `throttling`, `quotas` and
+`missing_permissions` are acted on today;
 `faults[].reset` and `faults[].fail_operation` are designed extension points, refused until built.
 """
 
@@ -103,6 +106,8 @@ class Scenario(_Strict):
     cosmos_automatic_failover_after: Annotated[float, Field(ge=0)] = 1800.0
     faults: list[Fault] = []
     throttling: Throttling = Throttling()
+    quotas: dict[str, Annotated[int, Field(ge=0)]] = {}
+    missing_permissions: list[Annotated[str, Field(min_length=1)]] = []
 
     @field_validator("outage", mode="before")
     @classmethod

@@ -1,7 +1,7 @@
 """The emulated Azure services. Add a service by adding its `SERVICE` to `SERVICES` (order is free)."""
 
 from regionshift_emulator.core.service import ServiceSpec
-from regionshift_emulator.services import compute, cosmos, dns, network, resources, sql
+from regionshift_emulator.services import authorization, compute, cosmos, dns, monitor, network, resources, sql
 
 SERVICES: list[ServiceSpec] = [
     resources.SERVICE,
@@ -10,4 +10,6 @@ SERVICES: list[ServiceSpec] = [
     compute.SERVICE,
     network.SERVICE,
     dns.SERVICE,
+    monitor.SERVICE,  # metrics through ARM (the Log Analytics API is a separate app: monitor.logs_app)
+    authorization.SERVICE,
 ]

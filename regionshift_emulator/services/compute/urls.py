@@ -1,7 +1,7 @@
 """Routes of Microsoft.Compute: scale sets, their VMs, gallery image versions."""
 
 from regionshift_emulator.core.routing import Rule
-from regionshift_emulator.services.compute import responses
+from regionshift_emulator.services.compute import responses, usages
 
 _GROUP = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
 _VMSS = _GROUP + "/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}"
@@ -21,4 +21,5 @@ RULES = [
     Rule(_VMSS + "/virtualMachines/{instanceId}", ["GET"], responses.get_vm),
     Rule(_VMSS + "/virtualMachines/{instanceId}/instanceView", ["GET"], responses.get_vm_instance_view),
     Rule(_VERSION, ["GET"], responses.get_image_version),
+    *usages.RULES,
 ]

@@ -7,6 +7,7 @@ What they answer follows the scenario, so they are an independent view of the sa
 - A Log Analytics query answers with the failed availability-test results "seen from the other
   regions" while the plan's primary region is down, and with no rows otherwise. Queries are not
   parsed: the emulator does not pretend to run KQL.
+- `replication_lag_seconds` of a SQL database is its failover group's replication lag.
 Tests and demos can pin either answer (`set_metric`, `set_query_rows`).
 """
 
@@ -16,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from regionshift_emulator.core.service import Backend
+from regionshift_emulator.services.sql.models import SqlBackend
 
 _AVAILABILITY = {"availability", "vipavailability", "dipavailability", "availabilityresults/availabilitypercentage"}
 LOG_COLUMNS = [
@@ -46,6 +48,8 @@ class MonitorBackend(Backend):
         pinned = self._metrics.get((resource_id.rstrip("/").lower(), metric.lower()))
         if pinned is not None:
             return pinned
+        if metric.lower() == "replication_lag_seconds" and "/microsoft.sql/servers/" in resource_id.lower():
+            return self.state.backend(SqlBackend).replication_lag(resource_id)
         if metric.lower() in _AVAILABILITY:
             return 0.0 if self.state.region_down(self._region_of(resource_id)) else 100.0
         return None  # a metric the emulator knows nothing about: no data, as Azure gives for unknowns

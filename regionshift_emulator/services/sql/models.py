@@ -173,6 +173,15 @@ class SqlBackend(Backend):
             age = self.state.outage_age(secondary.location)
             group.internal["replication_lag_seconds"] = NORMAL_LAG_SECONDS + (age or 0.0)
 
+    def replication_lag(self, database_id: str) -> float | None:
+        """Seconds the database's geo-secondary is behind (Azure Monitor's `replication_lag_seconds`
+        metric of the database), or None when the database is in no failover group."""
+        server_id, _, name = database_id.rstrip("/").rpartition("/databases/")
+        for group in self.groups_of(server_id):
+            if name.lower() in [d.lower() for d in group.internal["databases"]]:
+                return float(group.internal["replication_lag_seconds"])
+        return None
+
     # --- rendering --------------------------------------------------------------------------------
 
     def render(self, group: Resource, server: Resource) -> dict[str, Any]:

@@ -1,0 +1,134 @@
+"""May the identity running regionshift do every write a failover needs? Asked of ARM, not guessed.
+
+ARM's permissions API (`GET {resource group}/providers/Microsoft.Authorization/permissions`,
+azure-mgmt-authorization's `permissions.list_for_resource_group`) answers, for the caller, the
+actions and notActions of every role assignment that applies at that scope (inherited ones
+included). An action is allowed when some entry has an action pattern matching it and no notAction
+of that same entry matches it; patterns use `*` wildcards and compare case-insensitively, as ARM's do.
+
+Which actions a failover needs follows from the plan (`required_actions`). The failover resource
+group does not exist before the first failover, so its actions (creating it, creating scale sets
+in it) are checked where it will inherit from: the subscription, read through an existing group of
+the plan in that subscription (a role assigned only on that group would make this answer too kind;
+the detail names the group used).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from typing import Any
+
+from azure.core.exceptions import AzureError
+
+from regionshift.azure.clients import AzureClients
+from regionshift.azure.ids import parse_resource_id
+from regionshift.azure.outcomes import Step, describe_error
+from regionshift.contracts import StepOutcome
+from regionshift.plan import Plan
+
+Scope = tuple[str, str]  # (subscription id, resource group), group names compared lower-cased
+
+
+def required_actions(plan: Plan) -> dict[Scope, set[str]]:
+    """Every ARM action a failover of `plan` performs (and the reads it needs), by resource group."""
+    needed: dict[Scope, set[str]] = defaultdict(set)
+    forced = plan.policy.data_loss == "allow"
+    for group in plan.sql_failover_groups:
+        sub = plan.subscription_of(group)
+        for rg in {group.resource_group, group.partner_resource_group or group.resource_group}:
+            needed[(sub, rg)] |= {
+                "Microsoft.Sql/servers/failoverGroups/read",
+                "Microsoft.Sql/servers/failoverGroups/failover/action",
+            }
+            if forced:
+                needed[(sub, rg)].add("Microsoft.Sql/servers/failoverGroups/forceFailoverAllowDataLoss/action")
+    for account in plan.cosmos_accounts:
+        scope = (plan.subscription_of(account), account.resource_group)
+        needed[scope] |= {
+            "Microsoft.DocumentDB/databaseAccounts/read",
+            "Microsoft.DocumentDB/databaseAccounts/failoverPriorityChange/action",
+        }
+        if forced:
+            needed[scope].add("Microsoft.DocumentDB/databaseAccounts/offlineRegion/action")
+    for scale_set in plan.scale_sets:
+        if scale_set.mode == "scale" and scale_set.scale_set_id:
+            vmss = scale_set.scale_set_id
+            needed[(vmss.subscription_id, vmss.resource_group)] |= {
+                "Microsoft.Compute/virtualMachineScaleSets/read",
+                "Microsoft.Compute/virtualMachineScaleSets/write",
+            }
+            continue
+        needed[(plan.subscription_id, plan.failover_resource_group)] |= {
+            "Microsoft.Resources/subscriptions/resourceGroups/write",
+            "Microsoft.Compute/virtualMachineScaleSets/read",
+            "Microsoft.Compute/virtualMachineScaleSets/write",
+        }
+        for ref, action in (
+            (scale_set.image, "Microsoft.Compute/galleries/images/versions/read"),
+            (scale_set.subnet, "Microsoft.Network/virtualNetworks/subnets/join/action"),
+            (scale_set.backend_pool, "Microsoft.Network/loadBalancers/backendAddressPools/join/action"),
+        ):
+            if ref:
+                rid = parse_resource_id(ref)
+                needed[(rid.subscription_id, rid.resource_group)].add(action)
+    for record in plan.dns_records:
+        needed[(plan.subscription_of(record), record.resource_group)] |= {
+            f"Microsoft.Network/dnsZones/{record.type}/read",
+            f"Microsoft.Network/dnsZones/{record.type}/write",
+        }
+    return dict(needed)
+
+
+def allowed(action: str, permissions: list[Any]) -> bool:
+    """ARM's rule: some entry grants the action and that entry's notActions do not take it away."""
+
+    def matches(patterns: list[str] | None) -> bool:
+        return any(fnmatch.fnmatchcase(action.lower(), p.lower()) for p in patterns or [])
+
+    return any(matches(p.actions) and not matches(p.not_actions) for p in permissions)
+
+
+def check_permissions(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
+    """One `permissions` check per resource group the failover acts in."""
+    results = []
+    needed = required_actions(plan)
+    for (sub, group), actions in sorted(needed.items()):
+        step = Step("check", f"/subscriptions/{sub}/resourceGroups/{group}", "permissions")
+        read_at, note = _scope_to_read(clients, plan, sub, group, needed)
+        if read_at is None:
+            results.append(step.outcome("skipped", note))
+            continue
+        try:
+            permissions = list(clients.authorization(sub).permissions.list_for_resource_group(read_at))
+        except AzureError as exc:
+            results.append(step.failed(f"the permissions of the caller cannot be read: {describe_error(exc)}"))
+            continue
+        missing = sorted(a for a in actions if not allowed(a, permissions))
+        data = {"required": sorted(actions), "missing": missing, "read_at": read_at}
+        if missing:
+            results.append(step.failed(f"the caller may not: {', '.join(missing)}{note}", **data))
+        else:
+            results.append(
+                step.done(f"the caller may do all {len(actions)} actions the failover needs here{note}", **data)
+            )
+    return results
+
+
+def _scope_to_read(
+    clients: AzureClients, plan: Plan, sub: str, group: str, needed: dict[Scope, set[str]]
+) -> tuple[str | None, str]:
+    """The group to ask about: the group itself when it exists, else one it will inherit alike."""
+    try:
+        if clients.resources(sub).resource_groups.check_existence(group):
+            return group, ""
+    except AzureError as exc:
+        return None, f"could not be checked now ({describe_error(exc)})"
+    for other_sub, other in sorted(needed):
+        if other_sub == sub and other != group:
+            try:
+                if clients.resources(sub).resource_groups.check_existence(other):
+                    return other, f" ({group} does not exist yet: read as inherited from the subscription, at {other})"
+            except AzureError:
+                continue
+    return None, f"{group} does not exist yet and no other group of the plan in its subscription does"

@@ -1,0 +1,295 @@
+"""Readiness checks: would a failover work right now? Each check only reads.
+
+Every check returns a `StepOutcome(kind="check", action=<check name>)`: `succeeded`, `failed` with
+the reason, or `skipped` when it could not be answered now (the resource's region does not
+answer: during an outage of the primary that is expected, and not counted as a failure; a
+missing resource or a refused read is). `data` carries the facts: replication lag, quota, where a
+DNS record points. The check names are `regionshift.plan.models.CHECK_NAMES`; a plan lists the ones
+that only advise in `policy.advisory_checks`, and `blocking` picks the failures that stop a run.
+
+SQL replication lag is read from Azure Monitor: the `replication_lag_seconds` metric of the
+group's databases on the primary server (the "Replication lag" metric, the same number as
+`replication_lag_sec` of T-SQL's sys.dm_geo_replication_link_status, which ARM's failover group and
+replication-link resources do not carry). When it cannot be read the lag is reported unknown.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from azure.core.exceptions import AzureError, HttpResponseError, ResourceNotFoundError
+
+from regionshift.azure import cosmos, dns, monitor, sql
+from regionshift.azure.clients import AzureClients
+from regionshift.azure.ids import parse_resource_id
+from regionshift.azure.outcomes import Step, StepFailed, describe_error
+from regionshift.azure.permissions import check_permissions
+from regionshift.azure.regions import display_name, same_region
+from regionshift.azure.skus import TOTAL_REGIONAL, vm_size
+from regionshift.contracts import StepOutcome
+from regionshift.plan import CosmosAccount, DnsRecord, Plan, ScaleSet, SqlFailoverGroup
+
+NETWORK_API_VERSION = "2024-05-01"
+LAG_METRIC = "replication_lag_seconds"
+
+
+def run_checks(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
+    """Every check the plan calls for, in a stable order (compute, data, DNS, permissions)."""
+    results: list[StepOutcome] = []
+    for scale_set in plan.scale_sets:
+        if scale_set.mode == "create":
+            results.append(check_image(clients, plan, scale_set))
+            results.append(check_network(clients, plan, scale_set, "subnet"))
+            if scale_set.backend_pool:
+                results.append(check_network(clients, plan, scale_set, "backend_pool"))
+        else:
+            results.append(check_scale_set(clients, plan, scale_set))
+    if plan.scale_sets:
+        results += check_quota(clients, plan)
+    results += [check_sql(clients, plan, g) for g in plan.sql_failover_groups]
+    results += [check_cosmos(clients, plan, a) for a in plan.cosmos_accounts]
+    results += [check_dns(clients, plan, r) for r in plan.dns_records]
+    results += check_permissions(clients, plan)
+    return results
+
+
+def blocking(plan: Plan, checks: list[StepOutcome]) -> list[StepOutcome]:
+    """The failed checks that stop a run: every failure of a check the plan does not mark advisory."""
+    advisory = set(plan.policy.advisory_checks)
+    return [c for c in checks if c.kind == "check" and c.status == "failed" and c.action not in advisory]
+
+
+def _unreadable(step: Step, what: str, exc: AzureError) -> StepOutcome:
+    """Missing or refused is a failure; a region or service that does not answer is unknown."""
+    if isinstance(exc, ResourceNotFoundError):
+        return step.failed(f"{what} does not exist")
+    status = exc.status_code if isinstance(exc, HttpResponseError) else None
+    if status is not None and 400 <= status < 500 and status not in (408, 429):
+        return step.failed(f"{what} cannot be read: {describe_error(exc)}")
+    return step.outcome("skipped", f"{what} could not be checked now ({describe_error(exc)})")
+
+
+def check_image(clients: AzureClients, plan: Plan, scale_set: ScaleSet) -> StepOutcome:
+    rid = parse_resource_id(str(scale_set.image))
+    step = Step("check", str(rid), "image_replicated")
+    gallery, image, version = rid.names
+    try:
+        found = clients.compute(rid.subscription_id).gallery_image_versions.get(
+            rid.resource_group, gallery, image, version, expand="ReplicationStatus"
+        )
+    except AzureError as exc:
+        return _unreadable(step, f"image version {version}", exc)
+    status = found.properties.replication_status if found.properties else None
+    regions = {s.region: str(getattr(s.state, "value", s.state)) for s in (status.summary if status else None) or []}
+    secondary = plan.regions.secondary
+    state = next((s for r, s in regions.items() if same_region(r, secondary)), None)
+    if state != "Completed":
+        why = "has no replica there" if state is None else f"has a replica there in state {state}"
+        return step.failed(
+            f"image version {version} {why}; a scale set in {secondary} cannot boot from it", replicas=regions
+        )
+    return step.done(f"image version {version} is replicated to {display_name(secondary)}", replicas=regions)
+
+
+def check_network(clients: AzureClients, plan: Plan, scale_set: ScaleSet, which: str) -> StepOutcome:
+    ref = str(scale_set.subnet if which == "subnet" else scale_set.backend_pool)
+    rid = parse_resource_id(ref)
+    step = Step("check", ref, which)
+    parent = str(rid).rsplit("/", 2)[0]  # the virtual network or load balancer: it carries the region
+    label = f"{which.replace('_', ' ')} {rid.name}"
+    try:
+        client = clients.resources(rid.subscription_id)
+        client.resources.get_by_id(ref, api_version=NETWORK_API_VERSION)
+        location = client.resources.get_by_id(parent, api_version=NETWORK_API_VERSION).location
+    except AzureError as exc:
+        return _unreadable(step, label, exc)
+    if not same_region(location, plan.regions.secondary):
+        return step.failed(
+            f"{label} is in {location}, not in the secondary {plan.regions.secondary}", location=location
+        )
+    return step.done(f"{label} exists in {location}", location=location)
+
+
+def check_scale_set(clients: AzureClients, plan: Plan, scale_set: ScaleSet) -> StepOutcome:
+    rid = parse_resource_id(str(scale_set.scale_set))
+    step = Step("check", str(rid), "scale_set")
+    try:
+        vmss = clients.compute(rid.subscription_id).virtual_machine_scale_sets.get(rid.resource_group, rid.name)
+    except AzureError as exc:
+        return _unreadable(step, f"scale set {rid.name}", exc)
+    if not same_region(vmss.location, plan.regions.secondary):
+        return step.failed(f"scale set {rid.name} is in {vmss.location}, not in the secondary", location=vmss.location)
+    have = vmss.sku.capacity if vmss.sku else None
+    return step.done(f"scale set {rid.name} exists in {vmss.location} ({have} instances)", capacity=have)
+
+
+def _quota_needs(clients: AzureClients, plan: Plan) -> tuple[dict[str, int], list[str]]:
+    """vCPUs a failover would add in the secondary, by family; and the sizes the table does not know."""
+    needs: dict[str, int] = defaultdict(int)
+    unknown: list[str] = []
+    for scale_set in plan.scale_sets:
+        sku, have = scale_set.sku, 0
+        if scale_set.mode == "scale":
+            rid = parse_resource_id(str(scale_set.scale_set))
+            try:
+                vmss = clients.compute(rid.subscription_id).virtual_machine_scale_sets.get(rid.resource_group, rid.name)
+            except AzureError:
+                continue  # the scale_set check reports it
+            sku = vmss.sku.name if vmss.sku else None
+            have = (vmss.sku.capacity if vmss.sku else 0) or 0
+        size = vm_size(sku or "")
+        if size is None:
+            unknown.append(sku or f"{scale_set.name} (no size)")
+            continue
+        extra = max(scale_set.capacity - have, 0) * size.vcpus
+        needs[size.family] += extra
+        needs[TOTAL_REGIONAL] += extra
+    return dict(needs), unknown
+
+
+def check_quota(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
+    """One `compute_quota` check per VM family (and the regional total) the scale sets need."""
+    secondary = plan.regions.secondary
+    base = f"/subscriptions/{plan.subscription_id}/providers/Microsoft.Compute/locations/{secondary}/usages"
+    needs, unknown = _quota_needs(clients, plan)
+    results = [
+        Step("check", f"{base}/{sku}", "compute_quota").outcome(
+            "skipped", f"vCPUs of size {sku} unknown (add it to regionshift/azure/skus.py)"
+        )
+        for sku in unknown
+    ]
+    if not needs:
+        return results
+    try:
+        usages = {(u.name.value or "").lower(): u for u in clients.compute(plan.subscription_id).usage.list(secondary)}
+    except AzureError as exc:
+        return [*results, _unreadable(Step("check", base, "compute_quota"), f"compute usage in {secondary}", exc)]
+    for family, need in sorted(needs.items()):
+        step = Step("check", f"{base}/{family}", "compute_quota")
+        usage = usages.get(family.lower())
+        if usage is None:
+            results.append(step.failed(f"no quota for {family} in {secondary}", needed=need))
+            continue
+        free = usage.limit - usage.current_value
+        data = {"needed": need, "used": usage.current_value, "limit": usage.limit, "free": free}
+        if need > free:
+            results.append(step.failed(f"{family}: needs {need} vCPUs, {free} of {usage.limit} free", **data))
+        else:
+            results.append(step.done(f"{family}: needs {need} vCPUs, {free} of {usage.limit} free", **data))
+    return results
+
+
+def check_sql(clients: AzureClients, plan: Plan, group: SqlFailoverGroup) -> StepOutcome:
+    sub = plan.subscription_of(group)
+    step = Step("check", sql.primary_server(group).failover_group_id(sub, group.name), "sql_failover_group")
+    try:
+        partner = sql.partner_server(clients, sub, group)
+    except StepFailed as exc:
+        return step.failed(str(exc))
+    client = clients.sql(sub)
+    try:
+        location = client.servers.get(partner.resource_group, partner.server).location
+        fg = client.failover_groups.get(partner.resource_group, partner.server, group.name)
+    except AzureError as exc:
+        return _unreadable(step, f"failover group {group.name} on the partner {partner.server}", exc)
+    if not same_region(location, plan.regions.secondary):
+        return step.failed(
+            f"the partner {partner.server} is in {location}, not in the secondary", partner_region=location
+        )
+    props = fg.properties
+    role = str(getattr(props.replication_role, "value", props.replication_role)) if props else "Unknown"
+    state = props.replication_state if props else None
+    preview = sql.preview_failover(clients, plan, group)
+    lag = _replication_lag(
+        clients, sub, group, [d.rsplit("/", 1)[-1] for d in ((props.databases if props else None) or [])]
+    )
+    data: dict[str, Any] = {
+        "partner_server": partner.server,
+        "partner_region": location,
+        "replication_state": state,
+        "replication_lag_seconds": lag,
+        "failover": preview.action,
+        "forced": preview.forced,
+    }
+    lag_text = "unknown" if lag is None else f"{lag:g}s"
+    if role == "Primary":
+        return step.done(f"{partner.server} in {location} is already the primary", **data)
+    if preview.status == "would_fail":
+        return step.failed(preview.detail, **data)
+    if state != "CATCH_UP" and not preview.forced:
+        return step.failed(f"replication is {state or 'unknown'}, not CATCH_UP (lag {lag_text})", **data)
+    if preview.forced:
+        return step.done(f"a forced failover would be taken: {preview.detail} (lag {lag_text})", **data)
+    return step.done(
+        f"partner {partner.server} in {location}, replication {state}, lag {lag_text} (the RPO of a failover now)",
+        **data,
+    )
+
+
+def _replication_lag(clients: AzureClients, sub: str, group: SqlFailoverGroup, databases: list[str]) -> float | None:
+    """The largest lag of the group's databases, read on the primary server; None when unreadable."""
+    client = monitor.metrics_client(clients, sub)
+    base = sql.primary_server(group).failover_group_id(sub, group.name).rsplit("/failoverGroups/", 1)[0]
+    worst: float | None = None
+    for name in databases:
+        try:
+            response = client.metrics.list(
+                f"{base}/databases/{name}",
+                timespan="PT5M",
+                interval="PT1M",
+                metricnames=LAG_METRIC,
+                aggregation="Maximum",
+            )
+        except AzureError:
+            return None
+        values = [
+            p.maximum for m in response.value for s in m.timeseries or [] for p in s.data or [] if p.maximum is not None
+        ]
+        if not values:
+            return None
+        worst = max(worst or 0.0, values[-1])
+    return worst
+
+
+def check_cosmos(clients: AzureClients, plan: Plan, account: CosmosAccount) -> StepOutcome:
+    step = Step("check", cosmos.account_id(plan, account), "cosmos_regions")
+    secondary = plan.regions.secondary
+    try:
+        acct = clients.cosmos(plan.subscription_of(account)).database_accounts.get(account.resource_group, account.name)
+    except AzureError as exc:
+        return _unreadable(step, f"account {account.name}", exc)
+    locations = (acct.properties.locations if acct.properties else None) or []
+    regions = {str(loc.location_name): loc.failover_priority for loc in locations}
+    data = {"regions": regions, "write_region": cosmos._write_region(acct)}
+    priority = next((p for r, p in regions.items() if same_region(r, secondary)), "absent")
+    if priority == "absent":
+        return step.failed(
+            f"{display_name(secondary)} is not one of the account's regions ({', '.join(regions)})", **data
+        )
+    if priority is None:
+        return step.failed(f"{display_name(secondary)} has no failover priority", **data)
+    return step.done(
+        f"{display_name(secondary)} has failover priority {priority}; writes go to {data['write_region']}", **data
+    )
+
+
+def check_dns(clients: AzureClients, plan: Plan, record: DnsRecord) -> StepOutcome:
+    step = Step("check", dns.record_label(record), "dns_record")
+    client = clients.dns(plan.subscription_of(record))
+    try:
+        client.zones.get(record.resource_group, record.zone)
+    except AzureError as exc:
+        return _unreadable(step, f"zone {record.zone}", exc)
+    try:
+        rs = client.record_sets.get(record.resource_group, record.zone, record.name, record.type)
+    except AzureError as exc:
+        return _unreadable(step, f"{record.type} record {record.fqdn}", exc)
+    targets = dns.current_targets(rs, record.type)
+    side = next((s for s in ("primary", "secondary") if dns._same(targets, record.targets(s))), "neither side")
+    return step.done(
+        f"points at {', '.join(targets) or 'nothing'} ({side}), TTL {rs.ttl}s",
+        targets=targets,
+        points_at=side,
+        ttl=rs.ttl,
+    )

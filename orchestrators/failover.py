@@ -22,6 +22,7 @@ import azure.durable_functions as df
 from orchestrators.steps import activity_input, approval_step, outcomes, progress, report, skipped
 from regionshift.approvals.wire import ApprovalInput, ApprovalOutcome
 from regionshift.azure.dns import record_label
+from regionshift.azure.readiness import blocking
 from regionshift.contracts import RunRequest, StepOutcome
 from regionshift.names import Activities, Orchestrators
 from regionshift.plan import Plan
@@ -70,6 +71,27 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
                 reason=reason,
             )
 
+    # Readiness checks before any write. A failing required check stops a failover no person
+    # started (approval-gated or automatic); one a person started explicitly goes on, with the
+    # failures in its report: that person decided with `regionshift check` at hand, and during an
+    # outage a check can be wrong about a region whose control plane is degraded.
+    context.set_custom_status(progress("readiness", approval, 0))
+    readiness = outcomes([(yield context.call_activity(Activities.RUN_READINESS_CHECKS, {"plan": request.plan}))])
+    stopping = blocking(plan, readiness)
+    if stopping and not request.approved:
+        reason = "stopped before any write: " + "; ".join(f"{c.action} {c.resource}: {c.detail}" for c in stopping)
+        return report(
+            "failover",
+            plan,
+            context.instance_id,
+            started_at,
+            context.current_utc_datetime,
+            approval,
+            request.started_by,
+            reason=reason,
+            readiness=readiness,
+        )
+
     branches = [
         context.call_activity(Activities.SQL_FAILOVER, activity_input(plan, g)) for g in plan.sql_failover_groups
     ]
@@ -111,6 +133,16 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     ended_at = context.current_utc_datetime
     context.set_custom_status(progress("report", steps, total))
     final_state = yield context.call_activity(Activities.DESCRIBE_STATE, {"plan": request.plan})
-    result = report("failover", plan, context.instance_id, started_at, ended_at, steps, request.started_by, final_state)
+    result = report(
+        "failover",
+        plan,
+        context.instance_id,
+        started_at,
+        ended_at,
+        steps,
+        request.started_by,
+        final_state,
+        readiness=readiness,
+    )
     context.set_custom_status(progress(result["status"], steps, total))
     return result

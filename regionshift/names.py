@@ -25,6 +25,7 @@ class Activities:
     CONFIRM_OUTAGE = "confirm_outage"
     CHECK_FAILBACK_READY = "check_failback_ready"
     PROBE_HEALTH = "probe_health"
+    RUN_READINESS_CHECKS = "run_readiness_checks"  # every readiness check of a plan: a list of outcomes
 
 
 class Events:

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict
 
 from regionshift.contracts import StepKind
 
-PlannedStatus = Literal["to_do", "already_done", "would_fail"]
+# skipped: the step would not run (DNS stays put when a data or compute step would fail).
+PlannedStatus = Literal["to_do", "already_done", "would_fail", "skipped"]
 
 
 class PlannedStep(BaseModel):

@@ -51,7 +51,8 @@ def run_checks(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
     results += [check_cosmos(clients, plan, a) for a in plan.cosmos_accounts]
     results += [check_dns(clients, plan, r) for r in plan.dns_records]
     results += check_permissions(clients, plan)
-    return results
+    advisory = set(plan.policy.advisory_checks)  # marked so reports say "did not block"
+    return [c.model_copy(update={"data": {**c.data, "advisory": True}}) if c.action in advisory else c for c in results]
 
 
 def blocking(plan: Plan, checks: list[StepOutcome]) -> list[StepOutcome]:

@@ -6,6 +6,7 @@ from azure.core.exceptions import AzureError
 
 from regionshift.azure.clients import AzureClients
 from regionshift.azure.outcomes import Step, StepFailed, azure_call, describe_error
+from regionshift.azure.planned import PlannedStatus, PlannedStep
 from regionshift.azure.regions import same_region
 from regionshift.contracts import StepOutcome
 
@@ -51,3 +52,27 @@ def describe_group(clients: AzureClients, subscription_id: str, name: str) -> di
     except AzureError as exc:
         return {"kind": "resource_group", "name": name, "error": describe_error(exc)}
     return {"kind": "resource_group", "name": name, "exists": bool(exists)}
+
+
+def preview_group(clients: AzureClients, subscription_id: str, name: str, location: str) -> PlannedStep:
+    """What `ensure_group` would do now, read-only."""
+
+    def planned(status: PlannedStatus, detail: str) -> PlannedStep:
+        return PlannedStep(
+            kind="resource_group",
+            resource=group_id(subscription_id, name),
+            action="create",
+            status=status,
+            detail=detail,
+        )
+
+    client = clients.resources(subscription_id)
+    try:
+        if not client.resource_groups.check_existence(name):
+            return planned("to_do", f"create {name} in {location}")
+        existing = client.resource_groups.get(name)
+    except AzureError as exc:
+        return planned("would_fail", f"{name} cannot be read: {describe_error(exc)}")
+    if not same_region(existing.location, location):
+        return planned("would_fail", f"{name} exists in {existing.location}, not in {location}")
+    return planned("already_done", f"{name} exists in {existing.location}")

@@ -101,6 +101,33 @@ app.command(name="serve")(serve_command)
 
 
 @app.command()
+def check(
+    plan: PlanArg,
+    simulate: Simulate = False,
+    scenario: ScenarioOpt = None,
+    json_output: JsonOpt = False,
+    report_dir: ReportDir = Path("reports"),
+) -> None:
+    """Would a failover work right now? Exit 1 if a required readiness check fails."""
+    from regionshift.cli.check import check as run
+
+    run_command(lambda: run(plan, simulate=simulate, scenario=scenario, json_output=json_output, report_dir=report_dir))
+
+
+@app.command(name="plan")
+def plan_command(
+    plan: PlanArg,
+    simulate: Simulate = False,
+    scenario: ScenarioOpt = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the steps as JSON on stdout.")] = False,
+) -> None:
+    """Dry run: the steps a failover would take now, changing nothing. Exit 1 if one would fail."""
+    from regionshift.cli.dryrun import dry_run
+
+    run_command(lambda: dry_run(plan, simulate=simulate, scenario=scenario, json_output=json_output))
+
+
+@app.command()
 def failback(
     plan: PlanArg,
     simulate: Simulate = False,

@@ -28,6 +28,8 @@ from regionshift_emulator.core.state import EmulatorState
 from regionshift_emulator.core.tls import make_tls
 from regionshift_emulator.seed import seed
 from regionshift_emulator.services import SERVICES
+from regionshift_emulator.services.dns.dns_server import EmulatorDnsServer
+from regionshift_emulator.services.dns.models import DnsBackend
 
 CA_FILE = "emulator-ca.pem"
 
@@ -59,6 +61,8 @@ class Emulator:
         self.ca_path = self.workdir / CA_FILE
         self._port = port
         self._servers: list[BaseWSGIServer] = []
+        # The DNS server answering for the emulated Azure DNS zones (UDP + TCP, loopback).
+        self.dns_server = EmulatorDnsServer(self.state.backend(DnsBackend))
         self._threads: list[threading.Thread] = []
 
     def start(self) -> Emulator:
@@ -77,6 +81,7 @@ class Emulator:
             "127.0.0.1", 0, identity_app(self.state.issuer), threaded=True, request_handler=_QuietHandler
         )
         self._servers = [arm, identity]
+        self.dns_server.start()
         for server in self._servers:
             # A short poll interval makes stop() quick (tests start many emulators).
             thread = threading.Thread(
@@ -93,6 +98,7 @@ class Emulator:
         for thread in self._threads:
             thread.join(timeout=5)
         self._servers, self._threads = [], []
+        self.dns_server.stop()
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -124,6 +130,7 @@ class Emulator:
             "IDENTITY_ENDPOINT": self.identity_endpoint,
             "IDENTITY_HEADER": self.state.issuer.identity_header,
             "REGIONSHIFT_EMULATOR_ADMIN": self.admin_url,
+            "REGIONSHIFT_EMULATOR_DNS": self.dns_server.address,
         }
 
     def write_env_file(self, path: Path) -> Path:

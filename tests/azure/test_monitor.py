@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from support import app_on_emulator, example_plan
 from werkzeug.serving import make_server
 
 import regionshift_emulator.server as emulator_server
@@ -17,6 +16,7 @@ from regionshift.azure.clients import default_clients, reset_default_clients
 from regionshift.azure.monitor import confirm_outage
 from regionshift.plan.models import Confirmation, LogsConfirmation, MetricConfirmation
 from regionshift_emulator.core.tls import make_tls
+from regionshift_emulator.harness import app_on_emulator, example_plan
 from regionshift_emulator.server import Emulator
 from regionshift_emulator.services import monitor
 

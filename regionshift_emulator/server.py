@@ -30,6 +30,7 @@ from regionshift_emulator.seed import seed
 from regionshift_emulator.services import SERVICES
 from regionshift_emulator.services.dns.dns_server import EmulatorDnsServer
 from regionshift_emulator.services.dns.models import DnsBackend
+from regionshift_emulator.services.monitor import logs_app
 
 CA_FILE = "emulator-ca.pem"
 
@@ -80,7 +81,11 @@ class Emulator:
         identity = make_server(
             "127.0.0.1", 0, identity_app(self.state.issuer), threaded=True, request_handler=_QuietHandler
         )
-        self._servers = [arm, identity]
+        # The Log Analytics query API lives on a host of its own in Azure (api.loganalytics.io).
+        logs = make_server(
+            "127.0.0.1", 0, logs_app(self.state), threaded=True, ssl_context=tls, request_handler=_QuietHandler
+        )
+        self._servers = [arm, identity, logs]
         self.dns_server.start()
         for server in self._servers:
             # A short poll interval makes stop() quick (tests start many emulators).
@@ -131,6 +136,7 @@ class Emulator:
             "IDENTITY_HEADER": self.state.issuer.identity_header,
             "REGIONSHIFT_EMULATOR_ADMIN": self.admin_url,
             "REGIONSHIFT_EMULATOR_DNS": self.dns_server.address,
+            "REGIONSHIFT_LOGS_ENDPOINT": f"https://127.0.0.1:{self._require(2).server_port}",
         }
 
     def write_env_file(self, path: Path) -> Path:

@@ -51,3 +51,42 @@ def test_failover_acts_only_after_approval(
             assert "not approved (rejected)" in report.reason
         else:
             assert writes(emu, "dnszones")
+
+
+@pytest.mark.parametrize(("outage", "expected_decision"), [(["eastus2"], "automatic"), ([], "approve")])
+def test_automatic_policy_acts_only_when_the_second_signal_confirms(
+    outage: list[str], expected_decision: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Log Analytics query is answered by the emulator's query API, found through the env alone."""
+    import function_app
+
+    data = example_plan(data_loss="allow").model_dump(mode="json")
+    data["policy"].update(
+        approval="automatic",
+        approval_timeout_minutes=1,
+        confirmation={
+            "logs": {
+                "workspace_id": "11111111-1111-1111-1111-111111111111",
+                "query": "AppAvailabilityResults | where Success == false",
+            }
+        },
+    )
+    with (
+        app_on_emulator(example_plan(), {"outage": outage}, tmp_path, monkeypatch) as emu,
+        DurableHost(function_app.app, tmp_path / "durable.sqlite") as host,
+    ):
+        approval_id = start_unapproved(host, data, "failover-auto")
+        if expected_decision == "approve":
+            # Not confirmed: a person is asked instead, and nothing is written until they answer.
+            deadline = time.monotonic() + 30
+            while (host.get_status(approval_id).custom_status or {}).get("phase") in (None, "confirming"):
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            assert writes(emu) == []
+            host.raise_event(
+                approval_id, Events.APPROVAL_DECISION, {"decision": "approve", "nonce": "n", "approver": "bob"}
+            )
+        report = RunReport.model_validate(host.wait_for_completion("failover-auto", timeout=120).output)
+        (approval,) = [s for s in report.steps if s.kind == "approval"]
+        assert approval.action == ("automatic" if expected_decision == "automatic" else "approve")
+        assert report.status == "succeeded", report.reason

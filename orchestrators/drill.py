@@ -1,10 +1,11 @@
 """The drill orchestration: prove a failover would work, without touching production.
 
-It never calls a SQL, Cosmos DB or DNS activity: by construction a drill cannot change
-production data replicas or DNS. It builds the `create`-mode scale sets in a resource group of
-its own (named for the run) in the secondary region, waits until the instances run (and, where
-the plan gives a health probe URL, until it answers), measures every step, and then ALWAYS
-deletes the drill resource group — also when a step failed or the drill timed out.
+It runs the readiness checks first (read-only), then never calls a SQL, Cosmos DB or DNS
+activity: by construction a drill cannot change production data replicas or DNS. It builds the
+`create`-mode scale sets in a resource group of its own (named for the run) in the secondary
+region, waits until the instances run (and, where the plan gives a health probe URL, until it
+answers), measures every step, and then ALWAYS deletes the drill resource group — also when a
+step failed or the drill timed out.
 
 `scale`-mode scale sets are production resources pre-provisioned in the secondary; a drill
 does not scale them (their existence is a readiness check).
@@ -19,6 +20,7 @@ from typing import Any
 import azure.durable_functions as df
 
 from orchestrators.steps import activity_input, outcomes, progress, report, skipped
+from regionshift.azure.readiness import blocking
 from regionshift.contracts import RunRequest, StepOutcome
 from regionshift.names import Activities, Orchestrators
 from regionshift.plan import Plan
@@ -39,8 +41,8 @@ def drill_resource_group(plan: Plan, run_suffix: str) -> str:
 def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
     request = RunRequest.model_validate(context.get_input())
     plan = Plan.model_validate(request.plan)
-    group = request.resource_group or drill_resource_group(plan, context.instance_id.rsplit("-", 1)[-1])
-    started_at = context.current_utc_datetime
+    started_at = context.current_utc_datetime  # the first episode's time: the same on every replay
+    group = request.resource_group or drill_resource_group(plan, started_at.strftime("%Y%m%d%H%M%S"))
     tags = {"regionshift-plan": plan.name, "regionshift-drill": context.instance_id}
     creates = [s for s in plan.scale_sets if s.mode == "create"]
     total = len(creates) + 2
@@ -49,6 +51,13 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
         for s in plan.scale_sets
         if s.mode == "scale"
     ]
+
+    context.set_custom_status(progress("readiness", steps, total))
+    readiness = outcomes([(yield context.call_activity(Activities.RUN_READINESS_CHECKS, {"plan": request.plan}))])
+    # A failing required check fails the drill (a failover would not work now), but the compute is
+    # still built and measured: a drill should find every problem, not only the first.
+    failing = blocking(plan, readiness)
+    reason = "; ".join(f"{c.action} {c.resource}: {c.detail}" for c in failing)
 
     context.set_custom_status(progress("compute", steps, total))
     compute = context.call_sub_orchestrator(
@@ -97,6 +106,16 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
     steps += outcomes(
         [(yield context.call_activity(Activities.DELETE_RESOURCE_GROUP, activity_input(plan, resource_group=group)))]
     )
-    result = report("drill", plan, context.instance_id, started_at, ended_at, steps, request.started_by)
+    result = report(
+        "drill",
+        plan,
+        context.instance_id,
+        started_at,
+        ended_at,
+        steps,
+        request.started_by,
+        reason=f"readiness: {reason}" if reason else "",
+        readiness=readiness,
+    )
     context.set_custom_status(progress(result["status"], steps, total))
     return result

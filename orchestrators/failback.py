@@ -16,7 +16,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from orchestrators.steps import Direction, activity_input, outcomes, progress, report, skipped
+from orchestrators.steps import Direction, activity_input, finish, outcomes, progress, report, skipped
 from regionshift.azure.dns import record_label
 from regionshift.contracts import RunRequest, StepOutcome
 from regionshift.names import Activities, Orchestrators
@@ -122,18 +122,4 @@ def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             skipped("resource_group", plan.failover_resource_group, "delete", "kept: the failback did not complete")
         )
 
-    ended_at = context.current_utc_datetime
-    final_state = yield context.call_activity(Activities.DESCRIBE_STATE, {"plan": request.plan})
-    result = report(
-        "failback",
-        plan,
-        context.instance_id,
-        started_at,
-        ended_at,
-        steps,
-        request.started_by,
-        final_state,
-        readiness=readiness,
-    )
-    context.set_custom_status(progress(result["status"], steps, total))
-    return result
+    return (yield from finish(context, "failback", plan, request, started_at, steps, total, readiness))

@@ -19,7 +19,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from orchestrators.steps import activity_input, approval_step, outcomes, progress, report, skipped
+from orchestrators.steps import activity_input, approval_step, finish, outcomes, progress, report, skipped
 from regionshift.approvals.wire import ApprovalInput, ApprovalOutcome
 from regionshift.azure.dns import record_label
 from regionshift.azure.readiness import blocking
@@ -130,19 +130,4 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             for r in plan.dns_records
         ]
 
-    ended_at = context.current_utc_datetime
-    context.set_custom_status(progress("report", steps, total))
-    final_state = yield context.call_activity(Activities.DESCRIBE_STATE, {"plan": request.plan})
-    result = report(
-        "failover",
-        plan,
-        context.instance_id,
-        started_at,
-        ended_at,
-        steps,
-        request.started_by,
-        final_state,
-        readiness=readiness,
-    )
-    context.set_custom_status(progress(result["status"], steps, total))
-    return result
+    return (yield from finish(context, "failover", plan, request, started_at, steps, total, readiness))

@@ -6,10 +6,12 @@ same answer every time for the same history.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from datetime import datetime
 from typing import Any, Literal
 
-from regionshift.contracts import ActivityInput, RunProgress, RunReport, StepKind, StepOutcome
+from regionshift.contracts import ActivityInput, RunProgress, RunReport, RunRequest, StepKind, StepOutcome
+from regionshift.names import Activities
 from regionshift.plan import Plan
 
 Direction = Literal["to_secondary", "to_primary"]
@@ -103,3 +105,33 @@ def report(
         readiness=readiness or [],
         reason=reason or "; ".join(f"{s.kind} {s.resource}: {s.detail}" for s in failed),
     ).model_dump(mode="json")
+
+
+def finish(
+    context: Any,
+    operation: Literal["failover", "failback"],
+    plan: Plan,
+    request: RunRequest,
+    started_at: datetime,
+    steps: list[StepOutcome],
+    total: int,
+    readiness: list[StepOutcome] | None = None,
+) -> Generator[Any, Any, dict[str, Any]]:
+    """End a run (`result = yield from finish(...)`): read where every resource stands now, then
+    build the report. The run's end is taken before that read, so it does not count in the RTO."""
+    ended_at = context.current_utc_datetime
+    context.set_custom_status(progress("report", steps, total))
+    final_state = yield context.call_activity(Activities.DESCRIBE_STATE, {"plan": request.plan})
+    result = report(
+        operation,
+        plan,
+        context.instance_id,
+        started_at,
+        ended_at,
+        steps,
+        request.started_by,
+        final_state,
+        readiness=readiness,
+    )
+    context.set_custom_status(progress(result["status"], steps, total))
+    return result

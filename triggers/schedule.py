@@ -1,9 +1,9 @@
 """The drill schedule: a timer trigger that runs the drill orchestration for every plan.
 
 The schedule is the NCRONTAB expression in the app setting `REGIONSHIFT_DRILL_SCHEDULE` (the
-Functions host resolves `%...%`; `regionshift serve` reads the same setting). When the drill
-orchestrator is not part of the app yet, the trigger logs that and starts nothing: there is no
-readiness-check orchestration to fall back to yet either (see the report's TODO).
+Functions host resolves `%...%`; `regionshift serve` reads the same setting). A drill runs the
+readiness checks first, so a scheduled drill is also the scheduled readiness check. A drill still
+running from the last tick is left alone.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from regionshift.contracts import RunRequest
+from regionshift.names import Orchestrators
 from triggers.common import ACTIVE, instance_id_for, load_plans, runtime_status
-from triggers.runs import available_operations
 
 bp = df.Blueprint()
 log = logging.getLogger("regionshift.triggers.schedule")
@@ -26,10 +26,6 @@ SCHEDULE_SETTING = "REGIONSHIFT_DRILL_SCHEDULE"
 @bp.timer_trigger(schedule=f"%{SCHEDULE_SETTING}%", arg_name="timer", run_on_startup=False)
 @bp.durable_client_input(client_name="client")
 async def drill_schedule(timer: func.TimerRequest, client: df.DurableOrchestrationClient) -> None:
-    drill = available_operations().get("drill")
-    if drill is None:
-        log.warning("TODO(drill): no drill orchestrator in this app yet; the scheduled drill did nothing")
-        return
     for plan in load_plans().values():
         instance_id = instance_id_for("drill", plan.name)
         status = await client.get_status(instance_id)
@@ -37,4 +33,4 @@ async def drill_schedule(timer: func.TimerRequest, client: df.DurableOrchestrati
             log.info("drill of %s still running; skipped this tick", plan.name)
             continue
         request = RunRequest(plan=plan.model_dump(mode="json"), started_by="schedule", approved=True)
-        await client.start_new(drill, instance_id, request.model_dump(mode="json"))
+        await client.start_new(Orchestrators.DRILL, instance_id, request.model_dump(mode="json"))

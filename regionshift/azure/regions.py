@@ -41,6 +41,11 @@ DISPLAY_NAMES = {
     "southindia": "South India",
     "uaenorth": "UAE North",
     "southafricanorth": "South Africa North",
+    "spaincentral": "Spain Central",
+    "koreasouth": "Korea South",
+    "qatarcentral": "Qatar Central",
+    "israelcentral": "Israel Central",
+    "mexicocentral": "Mexico Central",
 }
 
 

@@ -7,47 +7,9 @@ guess, so a typo in a scenario or a plan is caught.
 
 from __future__ import annotations
 
-_DISPLAY = {
-    "eastus": "East US",
-    "eastus2": "East US 2",
-    "centralus": "Central US",
-    "northcentralus": "North Central US",
-    "southcentralus": "South Central US",
-    "westcentralus": "West Central US",
-    "westus": "West US",
-    "westus2": "West US 2",
-    "westus3": "West US 3",
-    "canadacentral": "Canada Central",
-    "canadaeast": "Canada East",
-    "brazilsouth": "Brazil South",
-    "northeurope": "North Europe",
-    "westeurope": "West Europe",
-    "uksouth": "UK South",
-    "ukwest": "UK West",
-    "francecentral": "France Central",
-    "germanywestcentral": "Germany West Central",
-    "switzerlandnorth": "Switzerland North",
-    "norwayeast": "Norway East",
-    "swedencentral": "Sweden Central",
-    "polandcentral": "Poland Central",
-    "italynorth": "Italy North",
-    "spaincentral": "Spain Central",
-    "eastasia": "East Asia",
-    "southeastasia": "Southeast Asia",
-    "japaneast": "Japan East",
-    "japanwest": "Japan West",
-    "koreacentral": "Korea Central",
-    "koreasouth": "Korea South",
-    "australiaeast": "Australia East",
-    "australiasoutheast": "Australia Southeast",
-    "centralindia": "Central India",
-    "southindia": "South India",
-    "uaenorth": "UAE North",
-    "southafricanorth": "South Africa North",
-    "qatarcentral": "Qatar Central",
-    "israelcentral": "Israel Central",
-    "mexicocentral": "Mexico Central",
-}
+from regionshift.azure.regions import DISPLAY_NAMES
+
+_DISPLAY = DISPLAY_NAMES  # one table, shared with the app
 _SHORT = {display.lower(): short for short, display in _DISPLAY.items()}
 
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import azure.durable_functions as df
 import host_sample_app
 import pytest
+from azure.durable_functions.models.utils import http_utils
 
 from regionshift.host import DurableHost
 from regionshift.host.status import RuntimeStatus
@@ -32,6 +33,8 @@ def run() -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
     session per process, bound to the loop that first used it."""
     loop = asyncio.new_event_loop()
     yield loop.run_until_complete
+    # Close the SDK's session with the loop it belongs to, so later users get a fresh one.
+    loop.run_until_complete(http_utils._close_session())
     loop.close()
 
 

@@ -110,3 +110,17 @@ def test_a_failed_drill_still_deletes_its_resource_group(tmp_path: Path, monkeyp
         assert report.status == "failed"
         assert report.steps[-1].action == "delete" and report.steps[-1].status == "succeeded"
         assert not [r for r in emu.state.snapshot()["resources"] if "contoso-dr-drill-t" in r.lower()]
+
+
+def test_drill_reports_readiness_and_fails_on_a_required_check_but_still_cleans_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = example_plan()
+    scenario = {"missing_permissions": ["Microsoft.Sql/servers/failoverGroups/failover/action"]}
+    with app_on_emulator(plan, scenario, tmp_path, monkeypatch) as emu:
+        report = run(Orchestrators.DRILL, plan, tmp_path, "drill-t", resource_group="contoso-dr-drill-t")
+        assert report.readiness, "the drill ran no readiness checks"
+        assert report.status == "failed"
+        assert "permissions" in report.reason
+        assert any(s.kind == "scale_set" and s.status == "succeeded" for s in report.steps)
+        assert not [r for r in emu.state.snapshot()["resources"] if "contoso-dr-drill-t" in r.lower()]

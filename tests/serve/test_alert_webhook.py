@@ -99,8 +99,11 @@ def test_manual_start_is_one_run_per_plan_and_refuses_unknowns(stack: Stack) -> 
     assert stack.call("GET", "/api/plans/contoso-web/failover")[0] == 405
 
 
-def test_the_drill_timer_runs_through_the_admin_api_and_starts_nothing_without_a_drill(stack: Stack) -> None:
+def test_the_drill_timer_runs_through_the_admin_api_and_starts_one_drill_per_plan(stack: Stack) -> None:
     assert stack.call("POST", "/admin/functions/drill_schedule", b"", key=None)[0] == 401
     status, body = stack.call("POST", "/admin/functions/drill_schedule", b"")
     assert (status, body) == (202, {"ran": "drill_schedule"})
-    assert stack.host.list_instances() == []  # TODO(drill): starts a drill once its orchestrator exists
+    status, body = stack.call("POST", "/admin/functions/drill_schedule", b"")  # a tick while it still runs
+    assert status == 202
+    top_level = [i for i in stack.host.list_instances() if ":" not in i.instance_id]
+    assert [(i.instance_id, i.name) for i in top_level] == [("drill-contoso-web", "drill")]

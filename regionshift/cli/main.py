@@ -6,6 +6,7 @@ exceptions into one clear line and an exit code (never a traceback).
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -82,21 +83,6 @@ def emulator(
     raise typer.Exit(run(plan, port, env_file, scenario))
 
 
-@app.command()
-def failover(
-    plan: PlanArg,
-    simulate: Simulate = False,
-    scenario: ScenarioOpt = None,
-    json_output: JsonOpt = False,
-    report_dir: ReportDir = Path("reports"),
-) -> None:
-    """Fail the workload over to the secondary region."""
-    from regionshift.cli.failover import failover as run
-    from regionshift.cli.runs import RunOptions
-
-    run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=RunOptions(json_output, report_dir)))
-
-
 app.command(name="serve")(serve_command)
 
 
@@ -127,34 +113,34 @@ def plan_command(
     run_command(lambda: dry_run(plan, simulate=simulate, scenario=scenario, json_output=json_output))
 
 
-@app.command()
-def failback(
-    plan: PlanArg,
-    simulate: Simulate = False,
-    scenario: ScenarioOpt = None,
-    json_output: JsonOpt = False,
-    report_dir: ReportDir = Path("reports"),
-) -> None:
-    """Fail the workload back to the primary region (planned, no data loss)."""
-    from regionshift.cli.failback import failback as run
-    from regionshift.cli.runs import RunOptions
-
-    run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=RunOptions(json_output, report_dir)))
+# The runs: each `regionshift <operation> PLAN` runs that orchestration on the embedded host.
+RUNS = {
+    "failover": "Fail the workload over to the secondary region.",
+    "failback": "Fail the workload back to the primary region (planned, no data loss).",
+    "drill": "Drill the failover's compute in a resource group of its own; never touches production.",
+}
 
 
-@app.command()
-def drill(
-    plan: PlanArg,
-    simulate: Simulate = False,
-    scenario: ScenarioOpt = None,
-    json_output: JsonOpt = False,
-    report_dir: ReportDir = Path("reports"),
-) -> None:
-    """Drill the failover's compute in a resource group of its own; never touches production."""
-    from regionshift.cli.drill import drill as run
-    from regionshift.cli.runs import RunOptions
+def _run_command(operation: str, help_text: str) -> Callable[..., None]:
+    def command(
+        plan: PlanArg,
+        simulate: Simulate = False,
+        scenario: ScenarioOpt = None,
+        json_output: JsonOpt = False,
+        report_dir: ReportDir = Path("reports"),
+    ) -> None:
+        from regionshift.cli.runs import RunOptions
 
-    run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=RunOptions(json_output, report_dir)))
+        run = getattr(importlib.import_module(f"regionshift.cli.{operation}"), operation)
+        options = RunOptions(json_output, report_dir)
+        run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=options))
+
+    command.__doc__ = help_text
+    return command
+
+
+for _operation, _help in RUNS.items():
+    app.command(name=_operation)(_run_command(_operation, _help))
 
 
 def main() -> None:

@@ -29,9 +29,12 @@ PROBE_TIMEOUT_SECONDS = 20
 
 
 class AzureClients:
-    def __init__(self, settings: Settings | None = None, credential: TokenCredential | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, credential: TokenCredential | None = None, *, probing: bool = False
+    ) -> None:
         self.settings = settings or Settings.from_env()
         self._credential = credential
+        self._probing = probing
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -41,6 +44,12 @@ class AzureClients:
             if self._credential is None:
                 self._credential = DefaultAzureCredential()
             return self._credential
+
+    def probing(self) -> AzureClients:
+        """The same factory, but every client is a probe: read-only checks (readiness, dry run)
+        must answer "unknown" at once about a region that does not answer, not wait through
+        retries, which during an outage would delay the failover they run before."""
+        return AzureClients(self.settings, self.credential, probing=True)
 
     def sql(self, subscription_id: str, *, probe: bool = False) -> SqlManagementClient:
         return self._client(SqlManagementClient, subscription_id, probe)
@@ -62,6 +71,7 @@ class AzureClients:
         return self._client(AuthorizationManagementClient, subscription_id, False)
 
     def _client(self, cls: Any, subscription_id: str, probe: bool) -> Any:
+        probe = probe or self._probing
         cache: dict[tuple[Any, ...], Any] = self._local.__dict__.setdefault("clients", {})
         key = (cls, subscription_id, probe)
         if key not in cache:

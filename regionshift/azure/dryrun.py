@@ -25,6 +25,7 @@ def primary_answers(clients: AzureClients, plan: Plan) -> bool | None:
 
 
 def preview_plan(clients: AzureClients, plan: Plan) -> list[PlannedStep]:
+    clients = clients.probing()  # read-only: a region that does not answer is reported, not waited for
     source = primary_answers(clients, plan)
     steps = [sql.preview_failover(clients, plan, g) for g in plan.sql_failover_groups]
     steps += [cosmos.preview_failover(clients, plan, a, source_answers=source) for a in plan.cosmos_accounts]

@@ -36,6 +36,7 @@ LAG_METRIC = "replication_lag_seconds"
 
 def run_checks(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
     """Every check the plan calls for, in a stable order (compute, data, DNS, permissions)."""
+    clients = clients.probing()
     results: list[StepOutcome] = []
     for scale_set in plan.scale_sets:
         if scale_set.mode == "create":

@@ -1,0 +1,16 @@
+// Parameters for plans/example.yaml (contoso-web): its secondary region and the resource groups
+// its resources live in. Secrets and tenant-specific ids come from the environment (azd env set ...).
+using './main.bicep'
+
+param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'regionshift')
+param location = readEnvironmentVariable('AZURE_LOCATION', 'centralus')
+param approvalKey = readEnvironmentVariable('REGIONSHIFT_APPROVAL_KEY')
+param authClientId = readEnvironmentVariable('REGIONSHIFT_AUTH_CLIENT_ID')
+param drillSchedule = '0 0 6 * * 1'
+param plans = 'plans'
+param dataResourceGroupNames = ['rg-data']
+param dnsResourceGroupNames = ['rg-dns']
+param networkResourceGroupNames = ['rg-net-cus']
+param imageResourceGroupNames = ['rg-images']
+param monitoringResourceGroupNames = []
+param confirmationWorkspaceIds = []

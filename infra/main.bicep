@@ -68,6 +68,7 @@ var tags = {
   'regionshift-role': 'failover-controller'
 }
 var roles = loadJsonContent('roles.json').roles
+var builtInRoles = loadJsonContent('builtInRoles.json')
 var functionAppName = 'func-regionshift-${resourceToken}'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var reportsContainerName = 'regionshift-reports'
@@ -307,7 +308,7 @@ module monitoringAccess 'modules/resourceGroupAccess.bicep' = [for name in monit
   params: {
     principalId: identity.outputs.principalId
     roleDefinitionIds: [
-      subscriptionResourceId('Microsoft.Authorization/roleDefinitions', loadJsonContent('builtInRoles.json').monitoringReader)
+      subscriptionResourceId('Microsoft.Authorization/roleDefinitions', builtInRoles.monitoringReader)
     ]
   }
 }]

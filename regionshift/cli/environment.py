@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from regionshift.azure.clients import reset_default_clients
+from regionshift.azure.clients import AzureClients, reset_default_clients
+from regionshift.errors import RunRefused
 from regionshift.plan import Plan
 from regionshift.settings import Settings
 
@@ -32,7 +33,9 @@ def run_environment(
     """Yield the settings a run uses; with `simulate`, while an in-process emulator serves."""
     if not simulate:
         reset_default_clients()
-        yield Settings.from_env()
+        settings = Settings.from_env()
+        _check_sign_in(settings)
+        yield settings
         return
 
     from regionshift_emulator.core.scenario import load_scenario
@@ -61,6 +64,21 @@ def run_environment(
                 else:
                     os.environ[key] = value
             reset_default_clients()
+
+
+def _check_sign_in(settings: Settings) -> None:
+    """Get one token before anything starts: without a credential every step would fail one by
+    one; better to say so once, before a run exists."""
+    from azure.core.exceptions import ClientAuthenticationError
+
+    try:
+        AzureClients(settings).credential.get_token(settings.scope)
+    except ClientAuthenticationError as exc:
+        first = str(exc.message or exc).strip().splitlines()[0]
+        raise RunRefused(
+            f"cannot sign in to {settings.arm_endpoint} ({first}); run where a managed identity, "
+            "`az login` or AZURE_* credentials are available, or use --simulate"
+        ) from None
 
 
 def _default_scenario(plan: Plan, which: str | None) -> dict[str, Any]:

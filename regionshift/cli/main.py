@@ -7,6 +7,7 @@ exceptions into one clear line and an exit code (never a traceback).
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -144,6 +145,9 @@ for _operation, _help in RUNS.items():
 
 
 def main() -> None:
+    # Azure SDK warnings (each credential it tried, each retry) would bury the run's own output;
+    # every failure that matters reaches the user as a step's reason or one error line.
+    logging.getLogger("azure").setLevel(logging.ERROR)
     try:
         app()
     except KeyboardInterrupt:

@@ -181,3 +181,28 @@ def _wait_for_request(env: dict[str, str], method: str, part: str, process: subp
             pytest.fail("the failover ended before it could be interrupted")
         time.sleep(0.05)
     pytest.fail(f"no {method} {part} seen")
+
+
+def test_without_a_credential_the_run_is_refused_before_it_exists(tmp_path: Path) -> None:
+    # An App Service identity endpoint that refuses connections: no credential works (and nothing
+    # is sent beyond loopback, as the IMDS probe would).
+    env = cli_env(
+        tmp_path,
+        {
+            "IDENTITY_ENDPOINT": "http://127.0.0.1:9/msi/token",
+            "IDENTITY_HEADER": "x",
+            "REGIONSHIFT_ARM_ENDPOINT": "https://127.0.0.1:9/",
+        },
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "regionshift", "failover", "plans/example.yaml"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "refused: cannot sign in to https://127.0.0.1:9/" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "state" / "durable.sqlite").exists()

@@ -38,6 +38,21 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     started_at = context.current_utc_datetime
     tags = {"regionshift-plan": plan.name, "regionshift-run": context.instance_id}
 
+    def stopped(steps: list[StepOutcome], reason: str, readiness: list[StepOutcome] | None = None) -> dict[str, Any]:
+        """The report of a run that ends before its first write."""
+        ended = context.current_utc_datetime
+        return report(
+            "failover",
+            plan,
+            context.instance_id,
+            started_at,
+            ended,
+            steps,
+            request.started_by,
+            reason=reason,
+            readiness=readiness,
+        )
+
     approval: list[StepOutcome] = []
     if not request.approved:  # started by an alert or a schedule, not by a person: ask first
         context.set_custom_status(progress("approval", [], 0))
@@ -60,16 +75,7 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
         approval.append(approval_step(plan.name, decision))
         if decision.decision != "approved":
             reason = f"not approved ({decision.decision}): {decision.reason or 'no reason given'}"
-            return report(
-                "failover",
-                plan,
-                context.instance_id,
-                started_at,
-                context.current_utc_datetime,
-                approval,
-                request.started_by,
-                reason=reason,
-            )
+            return stopped(approval, reason)
 
     # Readiness checks before any write. A failing required check stops a failover no person
     # started (approval-gated or automatic); one a person started explicitly goes on, with the
@@ -80,17 +86,7 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     stopping = blocking(plan, readiness)
     if stopping and not request.approved:
         reason = "stopped before any write: " + "; ".join(f"{c.action} {c.resource}: {c.detail}" for c in stopping)
-        return report(
-            "failover",
-            plan,
-            context.instance_id,
-            started_at,
-            context.current_utc_datetime,
-            approval,
-            request.started_by,
-            reason=reason,
-            readiness=readiness,
-        )
+        return stopped(approval, reason, readiness)
 
     branches = [
         context.call_activity(Activities.SQL_FAILOVER, activity_input(plan, g)) for g in plan.sql_failover_groups

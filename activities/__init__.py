@@ -4,6 +4,6 @@
 One module per Azure service; each exposes a `bp` blueprint that function_app.py registers.
 """
 
-from activities import checks, compute, cosmos, dns, readiness, resources, sql, state
+from activities import checks, compute, cosmos, dns, readiness, report, resources, sql, state
 
-blueprints = [sql.bp, cosmos.bp, resources.bp, compute.bp, dns.bp, state.bp, checks.bp, readiness.bp]
+blueprints = [sql.bp, cosmos.bp, resources.bp, compute.bp, dns.bp, state.bp, checks.bp, readiness.bp, report.bp]

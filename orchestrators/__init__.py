@@ -4,6 +4,6 @@ sub-orchestrations, timers and events — no I/O, clock, randomness or uuids.
 Each module exposes a `bp` blueprint that function_app.py registers.
 """
 
-from orchestrators import compute, drill, failback, failover
+from orchestrators import compute, drill, failback, failover, readiness
 
-blueprints = [failover.bp, failback.bp, drill.bp, compute.bp]
+blueprints = [failover.bp, failback.bp, drill.bp, compute.bp, readiness.bp]

@@ -19,7 +19,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from orchestrators.steps import activity_input, outcomes, progress, report, skipped
+from orchestrators.steps import activity_input, outcomes, progress, publish, report, skipped
 from regionshift.azure.readiness import blocking
 from regionshift.contracts import RunRequest, StepOutcome
 from regionshift.names import Activities, Orchestrators
@@ -53,7 +53,15 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
     ]
 
     context.set_custom_status(progress("readiness", steps, total))
-    readiness = outcomes([(yield context.call_activity(Activities.RUN_READINESS_CHECKS, {"plan": request.plan}))])
+    readiness = outcomes(
+        [
+            (
+                yield context.call_sub_orchestrator(
+                    Orchestrators.READINESS, {"plan": request.plan}, instance_id=f"{context.instance_id}:readiness"
+                )
+            )
+        ]
+    )
     # A failing required check fails the drill (a failover would not work now), but the compute is
     # still built and measured: a drill should find every problem, not only the first.
     failing = blocking(plan, readiness)
@@ -117,5 +125,4 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
         reason=f"readiness: {reason}" if reason else "",
         readiness=readiness,
     )
-    context.set_custom_status(progress(result["status"], steps, total))
-    return result
+    return (yield from publish(context, plan, result, total))

@@ -16,7 +16,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from orchestrators.steps import Direction, activity_input, finish, outcomes, progress, report, skipped
+from orchestrators.steps import Direction, activity_input, finish, outcomes, progress, publish, report, skipped
 from regionshift.azure.dns import record_label
 from regionshift.contracts import RunRequest, StepOutcome
 from regionshift.names import Activities, Orchestrators
@@ -40,7 +40,7 @@ def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     not_ready = [c for c in readiness if not c.ok]
     if not_ready:
         reason = "the primary is not ready: " + "; ".join(f"{c.resource}: {c.detail}" for c in not_ready)
-        return report(
+        refused = report(
             "failback",
             plan,
             context.instance_id,
@@ -51,6 +51,7 @@ def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             reason=reason,
             readiness=readiness,
         )
+        return (yield from publish(context, plan, refused, total))
 
     context.set_custom_status(progress("quiesce", [], total))
     steps: list[StepOutcome] = outcomes(

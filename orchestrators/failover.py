@@ -19,7 +19,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from orchestrators.steps import activity_input, approval_step, finish, outcomes, progress, report, skipped
+from orchestrators.steps import activity_input, approval_step, finish, outcomes, progress, publish, report, skipped
 from regionshift.approvals.wire import ApprovalInput, ApprovalOutcome
 from regionshift.azure.dns import record_label
 from regionshift.azure.readiness import blocking
@@ -38,10 +38,12 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     started_at = context.current_utc_datetime
     tags = {"regionshift-plan": plan.name, "regionshift-run": context.instance_id}
 
-    def stopped(steps: list[StepOutcome], reason: str, readiness: list[StepOutcome] | None = None) -> dict[str, Any]:
-        """The report of a run that ends before its first write."""
+    def stopped(
+        steps: list[StepOutcome], reason: str, readiness: list[StepOutcome] | None = None
+    ) -> Generator[Any, Any, dict[str, Any]]:
+        """Publish the report of a run that ends before its first write (`yield from`)."""
         ended = context.current_utc_datetime
-        return report(
+        result = report(
             "failover",
             plan,
             context.instance_id,
@@ -52,6 +54,7 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             reason=reason,
             readiness=readiness,
         )
+        return (yield from publish(context, plan, result, 0))
 
     approval: list[StepOutcome] = []
     if not request.approved:  # started by an alert or a schedule, not by a person: ask first
@@ -75,18 +78,26 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
         approval.append(approval_step(plan.name, decision))
         if decision.decision != "approved":
             reason = f"not approved ({decision.decision}): {decision.reason or 'no reason given'}"
-            return stopped(approval, reason)
+            return (yield from stopped(approval, reason))
 
     # Readiness checks before any write. A failing required check stops a failover no person
     # started (approval-gated or automatic); one a person started explicitly goes on, with the
     # failures in its report: that person decided with `regionshift check` at hand, and during an
     # outage a check can be wrong about a region whose control plane is degraded.
     context.set_custom_status(progress("readiness", approval, 0))
-    readiness = outcomes([(yield context.call_activity(Activities.RUN_READINESS_CHECKS, {"plan": request.plan}))])
+    readiness = outcomes(
+        [
+            (
+                yield context.call_sub_orchestrator(
+                    Orchestrators.READINESS, {"plan": request.plan}, instance_id=f"{context.instance_id}:readiness"
+                )
+            )
+        ]
+    )
     stopping = blocking(plan, readiness)
     if stopping and not request.approved:
         reason = "stopped before any write: " + "; ".join(f"{c.action} {c.resource}: {c.detail}" for c in stopping)
-        return stopped(approval, reason, readiness)
+        return (yield from stopped(approval, reason, readiness))
 
     branches = [
         context.call_activity(Activities.SQL_FAILOVER, activity_input(plan, g)) for g in plan.sql_failover_groups

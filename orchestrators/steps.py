@@ -133,5 +133,15 @@ def finish(
         final_state,
         readiness=readiness,
     )
+    return (yield from publish(context, plan, result, total))
+
+
+def publish(context: Any, plan: Plan, result: dict[str, Any], total: int) -> Generator[Any, Any, dict[str, Any]]:
+    """Publish the report (`yield from`): files and blobs, whose links go into the returned report."""
+    steps = [StepOutcome.model_validate(s) for s in result["steps"]]
+    context.set_custom_status(progress("publishing", steps, total))
+    links = yield context.call_activity(
+        Activities.PUBLISH_REPORT, {"report": result, "plan": plan.context().model_dump(mode="json")}
+    )
     context.set_custom_status(progress(result["status"], steps, total))
-    return result
+    return {**result, "links": links}

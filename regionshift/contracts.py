@@ -88,3 +88,5 @@ class RunReport(WireModel):
     resources: list[dict[str, Any]] = []  # the final state of every resource the plan names
     readiness: list[StepOutcome] = []
     reason: str = ""
+    # Where the report was published (file paths and blob URLs); filled in after it was written.
+    links: list[str] = []

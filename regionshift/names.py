@@ -11,6 +11,7 @@ class Orchestrators:
     FAILBACK = "failback"
     DRILL = "drill"
     APPROVAL = "approval"  # sub-orchestration: confirm (automatic policy) or ask people, then decide
+    READINESS = "readiness"  # sub-orchestration: every readiness check unit in parallel, outcomes in order
 
 
 class Activities:
@@ -21,11 +22,12 @@ class Activities:
     PROVISION_SCALE_SET = "provision_scale_set"
     SWITCH_DNS_RECORD = "switch_dns_record"
     DESCRIBE_STATE = "describe_state"
+    PUBLISH_REPORT = "publish_report"
     SEND_APPROVAL_REQUEST = "send_approval_request"
     CONFIRM_OUTAGE = "confirm_outage"
     CHECK_FAILBACK_READY = "check_failback_ready"
     PROBE_HEALTH = "probe_health"
-    RUN_READINESS_CHECKS = "run_readiness_checks"  # every readiness check of a plan: a list of outcomes
+    CHECK_READINESS = "check_readiness"  # one readiness check unit (a resource, quota, a group's permissions)
 
 
 class Events:

@@ -19,6 +19,7 @@ class Settings:
     arm_audience: str = AZURE_ARM_ENDPOINT
     ca_bundle: str | None = None
     state_dir: Path = Path(".regionshift")
+    report_dir: Path = Path("reports")  # every run's JSON and HTML report (also uploaded if the plan says)
     # Retries of transient errors (429, 5xx, resets) by azure-core's retry policy, per request.
     retry_total: int = 6
     polling_interval: float = 5.0
@@ -35,6 +36,7 @@ class Settings:
             arm_audience=env.get("REGIONSHIFT_ARM_AUDIENCE", AZURE_ARM_ENDPOINT),
             ca_bundle=env.get("REGIONSHIFT_CA_BUNDLE") or None,
             state_dir=Path(env.get("REGIONSHIFT_STATE_DIR", ".regionshift")),
+            report_dir=Path(env.get("REGIONSHIFT_REPORT_DIR", "reports")),
             retry_total=int(env.get("REGIONSHIFT_RETRY_TOTAL", "6")),
             polling_interval=float(env.get("REGIONSHIFT_POLLING_INTERVAL", "5")),
         )

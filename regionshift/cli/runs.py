@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from regionshift.contracts import RunReport, RunRequest
 from regionshift.errors import RunRefused
 from regionshift.host import DurableHost
 from regionshift.plan import Plan
-from regionshift.reports import BlobTarget, ReportUploadError, render_text_summary, write_report
+from regionshift.reports import render_text_summary
 from regionshift.settings import Settings
 
 # Operations that change production and so exclude each other for one plan.
@@ -56,6 +57,9 @@ def run_orchestration(
 ) -> ExitCode:
     request = request or RunRequest(plan=plan.model_dump(mode="json"), started_by=who(), approved=True)
     instance_id = instance_id_for(operation, plan)
+    # The run publishes its own report (the publish_report activity reads the report folder from
+    # the settings), exactly as a run in Azure does.
+    os.environ["REGIONSHIFT_REPORT_DIR"] = str(options.report_dir)
     with open_host(settings) as host:
         _refuse_if_other_run(host, operation, plan)
         status = host.get_status(instance_id)
@@ -69,17 +73,11 @@ def run_orchestration(
         err.print(f"[bold red]{instance_id} ended {final.runtime_status.value}[/]: {final.failure or 'no report'}")
         return ExitCode.FAILED
     report = RunReport.model_validate(final.output)
-    try:
-        files = write_report(report, options.report_dir, upload=BlobTarget.for_plan(plan))
-        written = f"{files.json_path} and {files.html_path}" + "".join(f", {url}" for url in files.blob_urls)
-    except ReportUploadError as exc:
-        err.print(f"[yellow]report not uploaded[/]: {exc}")
-        written = " and ".join(str(p) for p in exc.paths)
     if options.json_output:
         out.print_json(json.dumps(report.model_dump(mode="json")))
     else:
         err.print(render_text_summary(report))
-    err.print(f"report: {written}", highlight=False)
+    err.print(f"report: {', '.join(report.links) or 'not published'}", highlight=False, markup=False)
     return ExitCode.OK if report.status == "succeeded" else ExitCode.FAILED
 
 

@@ -71,6 +71,7 @@ def test_failback_is_refused_while_cosmos_primary_region_stays_offline(
         report = run(Orchestrators.FAILBACK, plan, tmp_path, "failback-t")
         assert report.status == "failed"
         assert "East US 2 is not online in cosmos-orders" in report.reason
+        assert [Path(link).suffix for link in report.links] == [".json", ".html"], "a refusal leaves a report too"
         assert report.steps == []
         assert writes(emu) == []
 

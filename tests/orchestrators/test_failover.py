@@ -60,6 +60,9 @@ def test_outage_with_data_loss_allowed_fails_everything_over_then_switches_dns(
         assert report.rto_seconds is not None and report.rto_seconds >= 0
         points = {r["record"]: r["points_at"] for r in report.resources if r.get("kind") == "dns"}
         assert points == {"www.contoso.com CNAME": "secondary", "api.contoso.com A": "secondary"}
+        # The run published its own report, as a run started by an alert in Azure does.
+        assert sorted(Path(link).suffix for link in report.links) == [".html", ".json"]
+        assert all(Path(link).parent == tmp_path / "reports" and Path(link).exists() for link in report.links)
 
 
 def test_rerunning_a_completed_failover_makes_no_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,9 @@
-"""Activity that runs every readiness check of a plan: would a failover work right now?
+"""Activity that runs one unit of the readiness checks: would a failover work right now?
 
-It returns a list of check outcomes (plain dicts), which an orchestrator flattens with the other
-branches' outcomes. Only reads: running it twice, or at any time, is harmless.
+The readiness sub-orchestration fans these out, one per unit (`regionshift.azure.readiness.units`).
+Each returns a list of check outcomes (plain dicts). Only reads: running it twice, or at any time,
+is harmless. An unexpected error becomes a failed check (it blocks) instead of a raised one, which
+would make the fan-in fail fast (see activities/runner.py).
 """
 
 from __future__ import annotations
@@ -13,21 +15,24 @@ import azure.durable_functions as df
 
 from regionshift.azure.clients import default_clients
 from regionshift.azure.outcomes import Step
-from regionshift.azure.readiness import run_checks
+from regionshift.azure.readiness import CheckUnit, run_unit, unit_label
 from regionshift.names import Activities
-from regionshift.plan import Plan
 
 bp = df.Blueprint()
 log = logging.getLogger("regionshift.activities")
 
 
-@bp.function_name(Activities.RUN_READINESS_CHECKS)
+@bp.function_name(Activities.CHECK_READINESS)
 @bp.activity_trigger(input_name="payload")
-def run_readiness_checks(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def check_readiness(payload: dict[str, Any]) -> list[dict[str, Any]]:
     try:
-        plan = Plan.model_validate(payload["plan"])
-        return [c.model_dump(mode="json") for c in run_checks(default_clients(), plan)]
+        unit = CheckUnit.model_validate(payload)
+    except Exception as exc:
+        log.exception("readiness check input is not a check unit")
+        return [Step("check", "plan", "readiness").failed(f"internal error: {exc}").model_dump(mode="json")]
+    try:
+        return [c.model_dump(mode="json") for c in run_unit(default_clients(), unit)]
     except Exception as exc:  # a check that cannot run is a failed check (it blocks), never a crash
-        log.exception("readiness checks failed unexpectedly")
-        failed = Step("check", "plan", "readiness").failed(f"internal error: {type(exc).__name__}: {exc}")
+        log.exception("readiness check %s of %s failed unexpectedly", unit.check, unit_label(unit))
+        failed = Step("check", unit_label(unit), unit.check).failed(f"internal error: {type(exc).__name__}: {exc}")
         return [failed.model_dump(mode="json")]

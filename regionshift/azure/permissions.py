@@ -89,46 +89,66 @@ def allowed(action: str, permissions: list[Any]) -> bool:
     return any(matches(p.actions) and not matches(p.not_actions) for p in permissions)
 
 
-def check_permissions(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
-    """One `permissions` check per resource group the failover acts in."""
-    results = []
+# A group that does not exist yet (the failover group) is read through another group of the plan in
+# its subscription. Each scope is its own readiness unit carrying these candidates, so the list is
+# capped: a thousand groups must not copy a thousand names into each unit's input and the history.
+FALLBACK_GROUPS = 8
+
+
+def permission_scopes(plan: Plan) -> list[dict[str, Any]]:
+    """One entry per resource group the failover acts in, sorted: the actions needed there and the
+    other groups of the plan in the same subscription to read through if it does not exist yet."""
     needed = required_actions(plan)
-    for (sub, group), actions in sorted(needed.items()):
-        step = Step("check", f"/subscriptions/{sub}/resourceGroups/{group}", "permissions")
-        read_at, note = _scope_to_read(clients, plan, sub, group, needed)
-        if read_at is None:
-            results.append(step.outcome("skipped", note))
-            continue
-        try:
-            permissions = list(clients.authorization(sub).permissions.list_for_resource_group(read_at))
-        except AzureError as exc:
-            results.append(step.failed(f"the permissions of the caller cannot be read: {describe_error(exc)}"))
-            continue
-        missing = sorted(a for a in actions if not allowed(a, permissions))
-        data = {"required": sorted(actions), "missing": missing, "read_at": read_at}
-        if missing:
-            results.append(step.failed(f"the caller may not: {', '.join(missing)}{note}", **data))
-        else:
-            results.append(
-                step.done(f"the caller may do all {len(actions)} actions the failover needs here{note}", **data)
-            )
-    return results
+    by_sub: dict[str, list[str]] = defaultdict(list)
+    for sub, group in sorted(needed):
+        by_sub[sub].append(group)
+    return [
+        {
+            "subscription_id": sub,
+            "resource_group": group,
+            "actions": sorted(needed[(sub, group)]),
+            "fallbacks": [g for g in by_sub[sub] if g != group][:FALLBACK_GROUPS],
+        }
+        for sub, group in sorted(needed)
+    ]
 
 
-def _scope_to_read(
-    clients: AzureClients, plan: Plan, sub: str, group: str, needed: dict[Scope, set[str]]
-) -> tuple[str | None, str]:
+def check_permissions(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
+    """One `permissions` check per resource group the failover acts in, one after another."""
+    return [check_scope(clients, **scope) for scope in permission_scopes(plan)]
+
+
+def check_scope(
+    clients: AzureClients, subscription_id: str, resource_group: str, actions: list[str], fallbacks: list[str]
+) -> StepOutcome:
+    """The `permissions` check of one resource group (an entry of `permission_scopes`)."""
+    sub, group = subscription_id, resource_group
+    step = Step("check", f"/subscriptions/{sub}/resourceGroups/{group}", "permissions")
+    read_at, note = _scope_to_read(clients, sub, group, fallbacks)
+    if read_at is None:
+        return step.outcome("skipped", note)
+    try:
+        permissions = list(clients.authorization(sub).permissions.list_for_resource_group(read_at))
+    except AzureError as exc:
+        return step.failed(f"the permissions of the caller cannot be read: {describe_error(exc)}")
+    missing = sorted(a for a in actions if not allowed(a, permissions))
+    data = {"required": sorted(actions), "missing": missing, "read_at": read_at}
+    if missing:
+        return step.failed(f"the caller may not: {', '.join(missing)}{note}", **data)
+    return step.done(f"the caller may do all {len(actions)} actions the failover needs here{note}", **data)
+
+
+def _scope_to_read(clients: AzureClients, sub: str, group: str, fallbacks: list[str]) -> tuple[str | None, str]:
     """The group to ask about: the group itself when it exists, else one it will inherit alike."""
     try:
         if clients.resources(sub).resource_groups.check_existence(group):
             return group, ""
     except AzureError as exc:
         return None, f"could not be checked now ({describe_error(exc)})"
-    for other_sub, other in sorted(needed):
-        if other_sub == sub and other != group:
-            try:
-                if clients.resources(sub).resource_groups.check_existence(other):
-                    return other, f" ({group} does not exist yet: read as inherited from the subscription, at {other})"
-            except AzureError:
-                continue
+    for other in fallbacks:
+        try:
+            if clients.resources(sub).resource_groups.check_existence(other):
+                return other, f" ({group} does not exist yet: read as inherited from the subscription, at {other})"
+        except AzureError:
+            continue
     return None, f"{group} does not exist yet and no other group of the plan in its subscription does"

@@ -16,7 +16,9 @@ replication-link resources do not carry). When it cannot be read the lag is repo
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, Literal
 
 from azure.core.exceptions import AzureError, HttpResponseError, ResourceNotFoundError
 
@@ -24,36 +26,92 @@ from regionshift.azure import cosmos, dns, monitor, sql
 from regionshift.azure.clients import AzureClients
 from regionshift.azure.ids import parse_resource_id
 from regionshift.azure.outcomes import Step, StepFailed, describe_error
-from regionshift.azure.permissions import check_permissions
+from regionshift.azure.permissions import check_scope, permission_scopes
 from regionshift.azure.regions import display_name, same_region
 from regionshift.azure.skus import TOTAL_REGIONAL, vm_size
-from regionshift.contracts import StepOutcome
-from regionshift.plan import CosmosAccount, DnsRecord, Plan, ScaleSet, SqlFailoverGroup
+from regionshift.contracts import StepOutcome, WireModel
+from regionshift.plan import CosmosAccount, DnsRecord, Plan, PlanContext, ScaleSet, SqlFailoverGroup
 
 NETWORK_API_VERSION = "2024-05-01"
 LAG_METRIC = "replication_lag_seconds"
+# `regionshift check` runs the units in this many threads: ARM allows a subscription 250 reads in a
+# burst, refilled at 25 a second, and a probe client does not retry a 429.
+CHECK_THREADS = 8
+
+UnitKind = Literal["compute", "compute_quota", "sql", "cosmos", "dns", "permissions"]
+
+
+class CheckUnit(WireModel):
+    """One independent piece of the readiness checks: one plan resource, the compute quota of all
+    scale sets, or the permissions in one resource group. It carries the plan's context, not the
+    whole plan, so a thousand units do not copy a thousand-resource plan into the history."""
+
+    check: UnitKind
+    plan: dict[str, Any]  # PlanContext as JSON
+    item: dict[str, Any] = {}  # the plan entry; {"scale_sets": [...]} for quota; a permission scope
+
+
+def units(plan: Plan) -> list[CheckUnit]:
+    """Every unit the plan calls for, in the stable order of the results (compute, data, DNS, permissions)."""
+    context = plan.context().model_dump(mode="json")
+
+    def unit(check: UnitKind, item: dict[str, Any]) -> CheckUnit:
+        return CheckUnit(check=check, plan=context, item=item)
+
+    scale_sets = [s.model_dump(mode="json") for s in plan.scale_sets]
+    found = [unit("compute", s) for s in scale_sets]
+    if scale_sets:
+        found.append(unit("compute_quota", {"scale_sets": scale_sets}))
+    found += [unit("sql", g.model_dump(mode="json")) for g in plan.sql_failover_groups]
+    found += [unit("cosmos", a.model_dump(mode="json")) for a in plan.cosmos_accounts]
+    found += [unit("dns", r.model_dump(mode="json")) for r in plan.dns_records]
+    found += [unit("permissions", scope) for scope in permission_scopes(plan)]
+    return found
+
+
+def run_unit(clients: AzureClients, unit: CheckUnit) -> list[StepOutcome]:
+    """The checks of one unit, through probe clients. Expected failures are outcomes, not errors."""
+    clients = clients.probing()
+    plan = PlanContext.model_validate(unit.plan)
+    item = unit.item
+    match unit.check:
+        case "compute":
+            return check_compute(clients, plan, ScaleSet.model_validate(item))
+        case "compute_quota":
+            return check_quota(clients, plan, [ScaleSet.model_validate(s) for s in item["scale_sets"]])
+        case "sql":
+            return [check_sql(clients, plan, SqlFailoverGroup.model_validate(item))]
+        case "cosmos":
+            return [check_cosmos(clients, plan, CosmosAccount.model_validate(item))]
+        case "dns":
+            return [check_dns(clients, plan, DnsRecord.model_validate(item))]
+        case "permissions":
+            return [check_scope(clients, **item)]
+
+
+def unit_label(unit: CheckUnit) -> str:
+    """What a unit is about, for the rare outcome of a unit that could not run at all."""
+    item = unit.item
+    return str(item.get("resource_group") or "") + "/" + str(item.get("name") or item.get("server") or unit.check)
+
+
+def mark_advisory(plan: PlanContext, results: list[StepOutcome]) -> list[StepOutcome]:
+    """Mark the checks the plan calls advisory, so that reports say they did not block."""
+    advisory = set(plan.policy.advisory_checks)
+    return [c.model_copy(update={"data": {**c.data, "advisory": True}}) if c.action in advisory else c for c in results]
 
 
 def run_checks(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
-    """Every check the plan calls for, in a stable order (compute, data, DNS, permissions)."""
+    """Every check the plan calls for, in a stable order (compute, data, DNS, permissions).
+
+    The same units the readiness orchestration fans out, run in a few threads: `regionshift check`
+    is what a person runs before deciding to fail over, and the scheduled check; serially a plan of
+    a thousand resources would take minutes. `map` keeps the units' order.
+    """
     clients = clients.probing()
-    results: list[StepOutcome] = []
-    for scale_set in plan.scale_sets:
-        if scale_set.mode == "create":
-            results.append(check_image(clients, plan, scale_set))
-            results.append(check_network(clients, plan, scale_set, "subnet"))
-            if scale_set.backend_pool:
-                results.append(check_network(clients, plan, scale_set, "backend_pool"))
-        else:
-            results.append(check_scale_set(clients, plan, scale_set))
-    if plan.scale_sets:
-        results += check_quota(clients, plan)
-    results += [check_sql(clients, plan, g) for g in plan.sql_failover_groups]
-    results += [check_cosmos(clients, plan, a) for a in plan.cosmos_accounts]
-    results += [check_dns(clients, plan, r) for r in plan.dns_records]
-    results += check_permissions(clients, plan)
-    advisory = set(plan.policy.advisory_checks)  # marked so reports say "did not block"
-    return [c.model_copy(update={"data": {**c.data, "advisory": True}}) if c.action in advisory else c for c in results]
+    with ThreadPoolExecutor(CHECK_THREADS, thread_name_prefix="readiness") as pool:
+        results = [c for found in pool.map(partial(run_unit, clients), units(plan)) for c in found]
+    return mark_advisory(plan, results)
 
 
 def blocking(plan: Plan, checks: list[StepOutcome]) -> list[StepOutcome]:
@@ -72,7 +130,17 @@ def _unreadable(step: Step, what: str, exc: AzureError) -> StepOutcome:
     return step.outcome("skipped", f"{what} could not be checked now ({describe_error(exc)})")
 
 
-def check_image(clients: AzureClients, plan: Plan, scale_set: ScaleSet) -> StepOutcome:
+def check_compute(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet) -> list[StepOutcome]:
+    """A `create` scale set: its image, subnet and backend pool; a `scale` one: the scale set itself."""
+    if scale_set.mode != "create":
+        return [check_scale_set(clients, plan, scale_set)]
+    results = [check_image(clients, plan, scale_set), check_network(clients, plan, scale_set, "subnet")]
+    if scale_set.backend_pool:
+        results.append(check_network(clients, plan, scale_set, "backend_pool"))
+    return results
+
+
+def check_image(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet) -> StepOutcome:
     rid = parse_resource_id(str(scale_set.image))
     step = Step("check", str(rid), "image_replicated")
     gallery, image, version = rid.names
@@ -94,7 +162,7 @@ def check_image(clients: AzureClients, plan: Plan, scale_set: ScaleSet) -> StepO
     return step.done(f"image version {version} is replicated to {display_name(secondary)}", replicas=regions)
 
 
-def check_network(clients: AzureClients, plan: Plan, scale_set: ScaleSet, which: str) -> StepOutcome:
+def check_network(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet, which: str) -> StepOutcome:
     ref = str(scale_set.subnet if which == "subnet" else scale_set.backend_pool)
     rid = parse_resource_id(ref)
     step = Step("check", ref, which)
@@ -113,7 +181,7 @@ def check_network(clients: AzureClients, plan: Plan, scale_set: ScaleSet, which:
     return step.done(f"{label} exists in {location}", location=location)
 
 
-def check_scale_set(clients: AzureClients, plan: Plan, scale_set: ScaleSet) -> StepOutcome:
+def check_scale_set(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet) -> StepOutcome:
     rid = parse_resource_id(str(scale_set.scale_set))
     step = Step("check", str(rid), "scale_set")
     try:
@@ -126,20 +194,16 @@ def check_scale_set(clients: AzureClients, plan: Plan, scale_set: ScaleSet) -> S
     return step.done(f"scale set {rid.name} exists in {vmss.location} ({have} instances)", capacity=have)
 
 
-def _quota_needs(clients: AzureClients, plan: Plan) -> tuple[dict[str, int], list[str]]:
+def _quota_needs(clients: AzureClients, scale_sets: list[ScaleSet]) -> tuple[dict[str, int], list[str]]:
     """vCPUs a failover would add in the secondary, by family; and the sizes the table does not know."""
     needs: dict[str, int] = defaultdict(int)
     unknown: list[str] = []
-    for scale_set in plan.scale_sets:
-        sku, have = scale_set.sku, 0
-        if scale_set.mode == "scale":
-            rid = parse_resource_id(str(scale_set.scale_set))
-            try:
-                vmss = clients.compute(rid.subscription_id).virtual_machine_scale_sets.get(rid.resource_group, rid.name)
-            except AzureError:
-                continue  # the scale_set check reports it
-            sku = vmss.sku.name if vmss.sku else None
-            have = (vmss.sku.capacity if vmss.sku else 0) or 0
+    with ThreadPoolExecutor(CHECK_THREADS, thread_name_prefix="quota") as pool:  # one read per `scale` set
+        current = list(pool.map(partial(_current_size, clients), scale_sets))
+    for scale_set, found in zip(scale_sets, current, strict=True):
+        if found is None:
+            continue  # the scale_set check reports it
+        sku, have = found
         size = vm_size(sku or "")
         if size is None:
             unknown.append(sku or f"{scale_set.name} (no size)")
@@ -150,11 +214,24 @@ def _quota_needs(clients: AzureClients, plan: Plan) -> tuple[dict[str, int], lis
     return dict(needs), unknown
 
 
-def check_quota(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
+def _current_size(clients: AzureClients, scale_set: ScaleSet) -> tuple[str | None, int] | None:
+    """The size and instance count a scale set has now: (plan's size, 0) for one failover creates;
+    None when a pre-provisioned one cannot be read."""
+    if scale_set.mode != "scale":
+        return scale_set.sku, 0
+    rid = parse_resource_id(str(scale_set.scale_set))
+    try:
+        vmss = clients.compute(rid.subscription_id).virtual_machine_scale_sets.get(rid.resource_group, rid.name)
+    except AzureError:
+        return None
+    return (vmss.sku.name if vmss.sku else None), (vmss.sku.capacity if vmss.sku else 0) or 0
+
+
+def check_quota(clients: AzureClients, plan: PlanContext, scale_sets: list[ScaleSet]) -> list[StepOutcome]:
     """One `compute_quota` check per VM family (and the regional total) the scale sets need."""
     secondary = plan.regions.secondary
     base = f"/subscriptions/{plan.subscription_id}/providers/Microsoft.Compute/locations/{secondary}/usages"
-    needs, unknown = _quota_needs(clients, plan)
+    needs, unknown = _quota_needs(clients, scale_sets)
     results = [
         Step("check", f"{base}/{sku}", "compute_quota").outcome(
             "skipped", f"vCPUs of size {sku} unknown (add it to regionshift/azure/skus.py)"
@@ -182,7 +259,7 @@ def check_quota(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
     return results
 
 
-def check_sql(clients: AzureClients, plan: Plan, group: SqlFailoverGroup) -> StepOutcome:
+def check_sql(clients: AzureClients, plan: PlanContext, group: SqlFailoverGroup) -> StepOutcome:
     sub = plan.subscription_of(group)
     step = Step("check", sql.primary_server(group).failover_group_id(sub, group.name), "sql_failover_group")
     try:
@@ -254,7 +331,7 @@ def _replication_lag(clients: AzureClients, sub: str, group: SqlFailoverGroup, d
     return worst
 
 
-def check_cosmos(clients: AzureClients, plan: Plan, account: CosmosAccount) -> StepOutcome:
+def check_cosmos(clients: AzureClients, plan: PlanContext, account: CosmosAccount) -> StepOutcome:
     step = Step("check", cosmos.account_id(plan, account), "cosmos_regions")
     secondary = plan.regions.secondary
     try:
@@ -276,7 +353,7 @@ def check_cosmos(clients: AzureClients, plan: Plan, account: CosmosAccount) -> S
     )
 
 
-def check_dns(clients: AzureClients, plan: Plan, record: DnsRecord) -> StepOutcome:
+def check_dns(clients: AzureClients, plan: PlanContext, record: DnsRecord) -> StepOutcome:
     step = Step("check", dns.record_label(record), "dns_record")
     client = clients.dns(plan.subscription_of(record))
     try:

@@ -216,6 +216,11 @@ class FunctionsHost:
         self._stop.set()
 
 
+# An oversized body is read and dropped up to this size before the 413; beyond it the connection
+# is simply closed (the client may then see a reset rather than the answer).
+DISCARD_LIMIT_BYTES = 16 * 1024 * 1024
+
+
 class _Handler(BaseHTTPRequestHandler):
     host: FunctionsHost  # set on the subclass made per server
 
@@ -228,12 +233,22 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             return self._send(_json(400, {"error": "Content-Length is not a number"}))
         if length > self.host.max_request_bytes:
+            # Read (and drop) what the client is sending before answering, up to a bound: closing
+            # on a client still writing resets the connection and it never sees the 413.
+            self._discard(min(length, DISCARD_LIMIT_BYTES))
             self.close_connection = True
             return self._send(_json(413, {"error": f"request body is over {self.host.max_request_bytes} bytes"}))
         body = self.rfile.read(length) if length > 0 else b""
         self._send(self.host.handle(self.command, self.path, dict(self.headers.items()), body))
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+    def _discard(self, length: int) -> None:
+        while length > 0:
+            chunk = self.rfile.read(min(length, 64 * 1024))
+            if not chunk:
+                return
+            length -= len(chunk)
 
     def _send(self, answer: Answer) -> None:
         self.send_response(answer.status)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from werkzeug.wrappers import Request, Response
 
 from regionshift_emulator.core.errors import InvalidRequestContent, PreconditionFailed
+from regionshift_emulator.core.store import group_id
 
 if TYPE_CHECKING:
     from regionshift_emulator.core.state import EmulatorState
@@ -88,6 +89,12 @@ class ArmRequest:
 
     def backend(self, cls: type[B]) -> B:
         return self.state.backend(cls)
+
+    def resource_id(self, provider_path: str) -> str:
+        """The id of the resource this path names: the path's subscription and resource group,
+        then `/providers/<provider_path>` (e.g. `Microsoft.Sql/servers/sql-eus2`)."""
+        p = self.params
+        return f"{group_id(p['subscriptionId'], p['resourceGroupName'])}/providers/{provider_path}"
 
     def json(self, *, required: bool = True) -> dict[str, Any]:
         """The JSON object body, or 400 InvalidRequestContent."""

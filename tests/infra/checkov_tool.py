@@ -3,64 +3,31 @@
 checkov 3.3 pins packaging<24 while pytest 9 needs packaging>=24, so it cannot join
 requirements-dev.txt: `ensure_checkov()` builds `.cache/checkov-venv` from
 infra/requirements-checkov.txt on first use (about 30 s) and reuses it while that file is
-unchanged. It raises `CheckovUnavailable` only when pip cannot reach the package index; any other
-failure is an error, so a broken set-up never passes as a skip.
+unchanged. `ToolUnavailable` (regionshift_emulator.tool_venv) means only that pip
+cannot reach the package index; any other failure is an error, so a broken set-up never skips.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from regionshift_emulator.tool_venv import ensure_tool
 
 REPO = Path(__file__).resolve().parents[2]
 REQUIREMENTS = REPO / "infra" / "requirements-checkov.txt"
 VENV = Path(os.environ.get("REGIONSHIFT_CHECKOV_VENV", REPO / ".cache" / "checkov-venv"))
 INSTALL_TIMEOUT = 900
-_NO_NETWORK = (
-    "NewConnectionError",
-    "Failed to establish a new connection",
-    "Temporary failure in name resolution",
-    "Name or service not known",
-    "Network is unreachable",
-    "ProxyError",
-    "ConnectTimeoutError",
-)
-
-
-class CheckovUnavailable(Exception):
-    """checkov cannot be installed because the package index is unreachable."""
 
 
 def ensure_checkov(venv: Path = VENV) -> Path:
-    """The `checkov` executable pinned by infra/requirements-checkov.txt, installed on first use."""
-    checkov = venv / "bin" / "checkov"
-    pins = REQUIREMENTS.read_bytes()
-    marker = venv / f".installed-{hashlib.sha256(pins).hexdigest()[:16]}"
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with (venv.parent / f"{venv.name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # two test runs never install at once
-        if marker.exists() and checkov.exists():
-            return checkov
-        if venv.exists():  # half-made by an interrupted run, or other pins
-            shutil.rmtree(venv)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
-        done = subprocess.run([*pip, "-r", str(REQUIREMENTS)], capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
-        if done.returncode != 0:
-            output = (done.stdout + done.stderr).strip()
-            tail = "\n".join([line for line in output.splitlines() if not line.startswith("WARNING")][-15:])
-            if any(sign in output for sign in _NO_NETWORK):
-                raise CheckovUnavailable(f"pip cannot reach the package index: {tail}")
-            raise RuntimeError(f"installing {REQUIREMENTS.name} into {venv} failed:\n{tail}")
-        marker.write_text(pins.decode("utf-8"), encoding="utf-8")
-    return checkov
+    """The `checkov` executable pinned by infra/requirements-checkov.txt, installed on first use.
+    The pins themselves (not the file name) key the install, so changed pins rebuild it."""
+    pins = [line.strip() for line in REQUIREMENTS.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    return ensure_tool(venv, pins, "checkov", timeout=INSTALL_TIMEOUT)
 
 
 def scan(checkov: Path, directory: Path) -> dict[str, Any]:

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from bicep import INFRA
-from checkov_tool import CheckovUnavailable, ensure_checkov, scan
+from checkov_tool import ensure_checkov, scan
+
+from regionshift_emulator.tool_venv import ToolUnavailable
 
 SITE = "Microsoft.Web/sites.app"
 SKIPS: dict[tuple[str, str], str] = {
@@ -36,7 +38,7 @@ SITE_CONFIG_CHILDREN = {"Microsoft.Web/sites/config.appSettings", "Microsoft.Web
 def report() -> dict[str, Any]:
     try:
         checkov = ensure_checkov()
-    except CheckovUnavailable as exc:
+    except ToolUnavailable as exc:
         pytest.skip(f"checkov cannot be installed (no network): {exc}")
     return scan(checkov, INFRA)
 

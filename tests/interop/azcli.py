@@ -9,19 +9,15 @@ after pointing it at the emulator: a custom cloud, `az login --identity`, `-o js
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import shutil
 import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from regionshift_emulator.server import Emulator
+from regionshift_emulator.tool_venv import ensure_tool
 
 AZURE_CLI_VERSION = "2.91.0"
 REPO = Path(__file__).resolve().parents[2]
@@ -29,59 +25,11 @@ VENV = Path(os.environ.get("REGIONSHIFT_AZCLI_VENV", REPO / ".cache" / "azcli-ve
 CLOUD = "regionshift-emulator"
 INSTALL_TIMEOUT = 1800  # seconds; a cold install takes a few minutes
 COMMAND_TIMEOUT = 120
-# What pip prints when the package index cannot be reached at all: only then is a skip honest.
-_NO_NETWORK = (
-    "NewConnectionError",
-    "Failed to establish a new connection",
-    "Temporary failure in name resolution",
-    "Name or service not known",
-    "Network is unreachable",
-    "ProxyError",
-    "ConnectTimeoutError",
-)
-
-
-class AzureCliUnavailable(Exception):
-    """azure-cli cannot be installed because the package index is unreachable."""
 
 
 def ensure_azure_cli(venv: Path = VENV, version: str = AZURE_CLI_VERSION) -> Path:
     """The `az` executable of azure-cli `version`, installing it into `venv` first if needed."""
-    az = venv / "bin" / "az"
-    marker = venv / f".installed-azure-cli-{version}"
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(venv.parent / f"{venv.name}.lock"):
-        if marker.exists() and az.exists():
-            return az
-        if venv.exists():  # half-made by an interrupted run, or another version
-            shutil.rmtree(venv)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-        # Not --quiet: pip's connection warnings are how a missing network is told from a real failure.
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
-        done = subprocess.run([*pip, f"azure-cli=={version}"], capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
-        if done.returncode != 0:
-            output = (done.stdout + done.stderr).strip()
-            telling = [line for line in output.splitlines() if line.startswith("ERROR") or _offline(line)]
-            tail = "\n".join((telling or output.splitlines())[-15:])
-            if _offline(output):
-                raise AzureCliUnavailable(f"pip cannot reach the package index to install azure-cli: {tail}")
-            raise RuntimeError(f"installing azure-cli=={version} into {venv} failed:\n{tail}")
-        marker.write_text(f"azure-cli=={version}\n", encoding="utf-8")
-    return az
-
-
-def _offline(text: str) -> bool:
-    return any(sign in text for sign in _NO_NETWORK)
-
-
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return ensure_tool(venv, [f"azure-cli=={version}"], "az", timeout=INSTALL_TIMEOUT)
 
 
 class AzError(AssertionError):

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from azcli import AzCli, AzureCliUnavailable, ensure_azure_cli
+from azcli import AzCli, ensure_azure_cli
 
 from regionshift.plan import Plan, load_plan
 from regionshift_emulator.server import Emulator
+from regionshift_emulator.tool_venv import ToolUnavailable
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_PLAN = REPO / "plans" / "example.yaml"
@@ -28,7 +29,7 @@ FAST: dict[str, Any] = {"latencies": {"default": 0}}
 def az_installed() -> Path:
     try:
         return ensure_azure_cli()
-    except AzureCliUnavailable as exc:
+    except ToolUnavailable as exc:
         pytest.skip(f"the Azure CLI cannot be installed (no network): {exc}")
 
 

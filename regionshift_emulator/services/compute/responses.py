@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from regionshift_emulator.core.errors import ResourceNotFound
 from regionshift_emulator.core.routing import ArmRequest, empty_response, json_response
-from regionshift_emulator.core.store import Resource, group_id
+from regionshift_emulator.core.store import Resource
 from regionshift_emulator.services.compute.gallery import GALLERY_TYPE, render_version
 from regionshift_emulator.services.compute.models import NAMESPACE, ComputeBackend
 
@@ -152,9 +152,8 @@ def get_vm_instance_view(req: ArmRequest) -> Response:
 
 def get_image_version(req: ArmRequest) -> Response:
     p = req.params
-    version_id = (
-        f"{group_id(p['subscriptionId'], p['resourceGroupName'])}/providers/{GALLERY_TYPE}/{p['galleryName']}"
-        f"/images/{p['galleryImageName']}/versions/{p['galleryImageVersionName']}"
+    version_id = req.resource_id(
+        f"{GALLERY_TYPE}/{p['galleryName']}/images/{p['galleryImageName']}/versions/{p['galleryImageVersionName']}"
     )
     version = req.state.store.require(version_id)
     req.state.require_region_up(version.location, NAMESPACE)

@@ -9,11 +9,7 @@ from regionshift_emulator.services.cosmos.models import CosmosBackend
 
 
 def _account_id(req: ArmRequest) -> str:
-    p = req.params
-    return (
-        f"/subscriptions/{p['subscriptionId']}/resourceGroups/{p['resourceGroupName']}"
-        f"/providers/Microsoft.DocumentDB/databaseAccounts/{p['accountName']}"
-    )
+    return req.resource_id(f"Microsoft.DocumentDB/databaseAccounts/{req.params['accountName']}")
 
 
 def get_account(req: ArmRequest) -> Response:

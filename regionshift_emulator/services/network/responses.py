@@ -10,7 +10,6 @@ from __future__ import annotations
 from werkzeug.wrappers import Response
 
 from regionshift_emulator.core.routing import ArmRequest, json_response
-from regionshift_emulator.core.store import group_id
 from regionshift_emulator.services.network.models import LB_TYPE, POOL_TYPE, SUBNET_TYPE, VNET_TYPE, NetworkBackend
 
 
@@ -19,10 +18,9 @@ def _backend(req: ArmRequest) -> NetworkBackend:
 
 
 def _id(req: ArmRequest, type_: str, *names: str) -> str:
-    p = req.params
     namespace, *types = type_.split("/")
     pairs = "/".join(f"{t}/{req.params[n]}" for t, n in zip(types, names, strict=True))
-    return f"{group_id(p['subscriptionId'], p['resourceGroupName'])}/providers/{namespace}/{pairs}"
+    return req.resource_id(f"{namespace}/{pairs}")
 
 
 def _get(req: ArmRequest, type_: str, *names: str) -> Response:

@@ -9,11 +9,7 @@ from regionshift_emulator.services.sql.models import SqlBackend
 
 
 def _server_id(req: ArmRequest) -> str:
-    p = req.params
-    return (
-        f"/subscriptions/{p['subscriptionId']}/resourceGroups/{p['resourceGroupName']}"
-        f"/providers/Microsoft.Sql/servers/{p['serverName']}"
-    )
+    return req.resource_id(f"Microsoft.Sql/servers/{req.params['serverName']}")
 
 
 def get_server(req: ArmRequest) -> Response:

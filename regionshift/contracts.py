@@ -62,6 +62,12 @@ class RunRequest(WireModel):
     # A person started it explicitly (CLI, manual API call): no separate approval is asked for.
     approved: bool = False
     resource_group: str | None = None  # a drill's own resource group
+    # Made by whoever starts the run (CLI, trigger), never by the orchestrator: one value per start,
+    # the same on every replay and on a resume. Leases and approval links are bound to it.
+    run_id: str = ""
+    # sha256 of the plan as it was when the run started (`regionshift.plan.plan_digest`): a resumed
+    # run compares it with the plan file as it is now.
+    plan_sha256: str = ""
 
 
 class RunProgress(WireModel):

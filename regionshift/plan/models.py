@@ -7,7 +7,9 @@ short names (`eastus2`), compared case-insensitively.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import json
 import re
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
@@ -406,6 +408,12 @@ class Plan(PlanContext):
 
     def context(self) -> PlanContext:
         return PlanContext.model_validate(self.model_dump(include=set(PlanContext.model_fields)))
+
+    def digest(self) -> str:
+        """sha256 of the validated plan in canonical JSON: equal for plans that mean the same,
+        whatever the YAML's comments, key order or spelling of defaults."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _no_duplicates(key: str, values: list[object]) -> None:

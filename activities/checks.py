@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
-import time
 import urllib.error
 import urllib.request
-from typing import Any
 
 import azure.durable_functions as df
 
 from regionshift.azure.clients import default_clients
 from regionshift.azure.failback import failback_readiness
 from regionshift.azure.outcomes import Step
+from regionshift.contracts import PlanSlice
 from regionshift.names import Activities
-from regionshift.plan import Plan
 
 bp = df.Blueprint()
 log = logging.getLogger("regionshift.activities")
@@ -22,10 +20,10 @@ log = logging.getLogger("regionshift.activities")
 
 @bp.function_name(Activities.CHECK_FAILBACK_READY)
 @bp.activity_trigger(input_name="payload")
-def check_failback_ready(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def check_failback_ready(payload: dict) -> list:
     try:
-        plan = Plan.model_validate(payload["plan"])
-        return [c.model_dump(mode="json") for c in failback_readiness(default_clients(), plan)]
+        part = PlanSlice.model_validate(payload)
+        return [c.model_dump(mode="json") for c in failback_readiness(default_clients(), part)]
     except Exception as exc:
         log.exception("failback readiness checks failed unexpectedly")
         return [
@@ -37,19 +35,15 @@ def check_failback_ready(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 @bp.function_name(Activities.PROBE_HEALTH)
 @bp.activity_trigger(input_name="payload")
-def probe_health(payload: dict[str, Any]) -> dict[str, Any]:
-    """GET the URL until it answers 2xx or the time is up (a drill's application-level check)."""
+def probe_health(payload: dict) -> dict:
+    """GET the URL once (a drill's application-level check); the drill asks again on its own timer."""
     url, name = str(payload["url"]), str(payload.get("name", "?"))
-    deadline = time.monotonic() + float(payload.get("timeout_seconds", 300))
     step = Step("check", name, "health_probe")
-    last = "no answer yet"
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:  # the plan's own URL
-                if 200 <= response.status < 300:
-                    return step.done(f"{url} answered {response.status}").model_dump(mode="json")
-                last = f"HTTP {response.status}"
-        except (urllib.error.URLError, OSError) as exc:
-            last = str(getattr(exc, "reason", exc))
-        time.sleep(float(payload.get("interval_seconds", 5)))
-    return step.failed(f"{url} did not answer 2xx in time ({last})").model_dump(mode="json")
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # the plan's own URL
+            if 200 <= response.status < 300:
+                return step.done(f"{url} answered {response.status}").model_dump(mode="json")
+            last = f"HTTP {response.status}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        last = str(getattr(exc, "reason", exc))
+    return step.failed(f"{url}: {last}").model_dump(mode="json")

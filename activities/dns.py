@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import azure.durable_functions as df
 
 from activities.runner import item_label, run_activity
 from regionshift.azure import dns
+from regionshift.azure.outcomes import Step
 from regionshift.names import Activities
 from regionshift.plan import DnsRecord
 
@@ -16,15 +15,15 @@ bp = df.Blueprint()
 
 @bp.function_name(Activities.SWITCH_DNS_RECORD)
 @bp.activity_trigger(input_name="payload")
-def switch_dns_record(payload: dict[str, Any]) -> dict[str, Any]:
+def switch_dns_record(payload: dict) -> dict:
     return run_activity(
         payload,
-        "dns",
-        item_label(payload, "name", "zone"),
+        Activities.SWITCH_DNS_RECORD,
         lambda clients, plan, args: dns.switch(
             clients,
             plan,
             DnsRecord.model_validate(args.item),
             "primary" if args.direction == "to_primary" else "secondary",
         ),
+        lambda reason: Step("dns", item_label(payload, "name", "zone"), "switch").failed(reason),
     )

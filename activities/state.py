@@ -1,16 +1,15 @@
-"""Activity that reads where every resource of the plan stands now (for the run report)."""
+"""Activities that read a slice of the plan: its final state (the report), and the guard before DNS."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import azure.durable_functions as df
 
 from regionshift.azure.clients import default_clients
-from regionshift.azure.inventory import describe_plan
+from regionshift.azure.inventory import describe_slice, read_slice
+from regionshift.contracts import PlanSlice
 from regionshift.names import Activities
-from regionshift.plan import Plan
 
 bp = df.Blueprint()
 log = logging.getLogger("regionshift.activities")
@@ -18,10 +17,19 @@ log = logging.getLogger("regionshift.activities")
 
 @bp.function_name(Activities.DESCRIBE_STATE)
 @bp.activity_trigger(input_name="payload")
-def describe_state(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def describe_state(payload: dict) -> list:
     try:
-        plan = Plan.model_validate(payload["plan"])
-        return describe_plan(default_clients(), plan, payload.get("resource_group"))
+        return describe_slice(default_clients(), PlanSlice.model_validate(payload))
     except Exception as exc:  # the report must still be written when the state cannot be read
         log.exception("describing the plan's resources failed")
         return [{"error": f"could not read the final state: {type(exc).__name__}: {exc}"}]
+
+
+@bp.function_name(Activities.READ_TARGETS)
+@bp.activity_trigger(input_name="payload")
+def read_targets(payload: dict) -> list:
+    try:
+        return [r.model_dump(mode="json") for r in read_slice(default_clients(), PlanSlice.model_validate(payload))]
+    except Exception as exc:  # an unreadable target is not in the target: DNS stays
+        log.exception("the guard's reads failed")
+        return [{"resource": "plan", "in_target": False, "detail": f"internal error: {type(exc).__name__}: {exc}"}]

@@ -1,51 +1,195 @@
-"""Sub-orchestration: the compute branch of a failover or a drill.
+"""Compute branches: a scale set brought to its capacity, the failover (or drill) resource group
+with its new scale sets, and the deletion of a group regionshift created.
 
-The resource group comes first (scale sets go into it), then every `create`-mode scale set in
-parallel. It returns a list of step outcomes and never raises, so the parent's fan-in sees this
-branch finish like any other.
+Every branch returns step outcomes and never raises, so the parent's fan-in sees it end like any
+other. Nothing waits inside an activity: operations are polled, and instances counted, on durable
+timers up to a deadline.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
+from datetime import timedelta
 from typing import Any
 
 import azure.durable_functions as df
 
-from orchestrators.steps import activity_input, outcomes, skipped
-from regionshift.contracts import StepOutcome
+from orchestrators.fanout import Branch, never_raises, run_branches
+from orchestrators.steps import activity_input, outcomes, skipped, stamped
+from orchestrators.waiting import DEADLINES, poll_delay, sleep, wait_for_operation
+from regionshift.contracts import ActivityInput, Begun, ScaleSetState, StepOutcome
 from regionshift.names import Activities, Orchestrators
-from regionshift.plan import Plan
+from regionshift.plan import Plan, PlanContext, ScaleSet
 
 bp = df.Blueprint()
+INSTANCE_POLL_SECONDS = 10.0  # between counts of running instances, once Azure accepted the change
+MAX_STARTS = 3  # a create or update refused or failed this often fails the branch
+DELETE_ATTEMPTS = 6  # a transient failure to delete a group is retried, with back-off
+
+
+@bp.function_name(Orchestrators.SCALE_SET_BRANCH)
+@bp.orchestration_trigger(context_name="context")
+def scale_set_branch(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
+    return (yield from never_raises(context, "scale_set", _scale_set(context)))
+
+
+def _scale_set(context: Any) -> Generator[Any, Any, dict[str, Any]]:
+    raw = context.get_input()
+    args = ActivityInput.model_validate(raw)
+    scale_set = ScaleSet.model_validate(args.item)
+    started = context.current_utc_datetime
+    deadline = started + DEADLINES["scale_set"]
+    found = ScaleSetState.model_validate((yield context.call_activity(Activities.SCALE_SET_ASSESS, raw)))
+    action = "create" if scale_set.mode == "create" and not found.exists and found.wanted > 0 else "scale"
+    acted, starts, last = False, 0, ""
+
+    def end(status: str, detail: str, **data: Any) -> dict[str, Any]:
+        return StepOutcome(
+            kind="scale_set",
+            resource=found.resource,
+            action=action,
+            status=status,  # type: ignore[arg-type]
+            started_at=started,
+            ended_at=context.current_utc_datetime,
+            detail=detail,
+            data=data,
+        ).model_dump(mode="json")
+
+    while True:
+        if found.error:
+            return end("failed", found.error)
+        if found.provisioning_state.lower() == "failed":
+            return end("failed", f"Azure reports the scale set's provisioning as Failed ({last or 'no detail'})")
+        if found.done:
+            if not acted:
+                return end("already_done", f"runs {found.running} instances", capacity=found.wanted)
+            verb = "created with" if action == "create" else "scaled to"
+            return end("succeeded", f"{verb} {found.wanted} instances ({found.running} running)", capacity=found.wanted)
+        if context.current_utc_datetime >= deadline:
+            return end(
+                "failed",
+                f"{found.running} of {found.wanted} instances running after {DEADLINES['scale_set']} ({last})",
+            )
+        if found.in_progress or (found.exists and found.capacity == found.wanted):
+            context.set_custom_status({"kind": "scale_set", "resource": found.resource, "state": "waiting"})
+            yield from sleep(context, poll_delay(INSTANCE_POLL_SECONDS), deadline)
+        elif starts >= MAX_STARTS:
+            return end("failed", f"Azure did not take the change after {starts} attempts: {last}")
+        else:
+            starts += 1
+            begun = Begun.model_validate((yield context.call_activity(Activities.SCALE_SET_BEGIN, raw)))
+            last = begun.detail
+            if begun.outcome == "refused":
+                return end("failed", begun.detail)
+            acted = acted or begun.outcome != "done"
+            if begun.handle is not None:
+                context.set_custom_status({"kind": "scale_set", "resource": found.resource, "state": "waiting"})
+                status = yield from wait_for_operation(context, begun.handle, deadline)
+                if status.status in ("Failed", "Canceled"):
+                    return end("failed", f"{action} failed: {status.error or status.status}")
+        found = ScaleSetState.model_validate((yield context.call_activity(Activities.SCALE_SET_ASSESS, raw)))
+
+
+def scale_set_branches(
+    plan: PlanContext,
+    scale_sets: list[ScaleSet],
+    *,
+    key: str,
+    resource_group: str | None = None,
+    capacity: int | None = None,
+    tags: dict[str, str] | None = None,
+) -> list[Branch]:
+    return [
+        Branch(
+            name=Orchestrators.SCALE_SET_BRANCH,
+            key=f"{key}-{s.name}",
+            input=activity_input(plan, s, resource_group=resource_group, capacity=capacity, tags=tags),
+        )
+        for s in scale_sets
+    ]
 
 
 @bp.function_name(Orchestrators.PROVISION_COMPUTE)
 @bp.orchestration_trigger(context_name="context")
 def provision_compute(context: df.DurableOrchestrationContext) -> Generator[Any, Any, list[dict[str, Any]]]:
+    """The resource group first (scale sets go into it), then every `create` scale set in parallel."""
     request = context.get_input()
     plan = Plan.model_validate(request["plan"])
     group: str = request["resource_group"]
     tags: dict[str, str] = request.get("tags", {})
     to_create = [s for s in plan.scale_sets if s.mode == "create"]
+    context_plan = plan.context()
 
+    started = context.current_utc_datetime
     group_result = yield context.call_activity(
-        Activities.ENSURE_RESOURCE_GROUP, activity_input(plan, resource_group=group, tags=tags)
+        Activities.ENSURE_RESOURCE_GROUP, activity_input(context_plan, resource_group=group, tags=tags)
     )
-    steps: list[StepOutcome] = outcomes([group_result])
+    steps: list[StepOutcome] = stamped(outcomes([group_result]), started, context.current_utc_datetime)
     if not steps[0].ok:
         steps += [
             skipped("scale_set", s.name, "create", f"resource group {group} could not be created") for s in to_create
         ]
         return [s.model_dump(mode="json") for s in steps]
-
-    results = yield context.task_all(
-        [
-            context.call_activity(
-                Activities.PROVISION_SCALE_SET, activity_input(plan, s, resource_group=group, tags=tags)
-            )
-            for s in to_create
-        ]
-    )
-    steps += outcomes(results)
+    branches = scale_set_branches(context_plan, to_create, key="vmss", resource_group=group, tags=tags)
+    steps += outcomes((yield from run_branches(context, branches)))
     return [s.model_dump(mode="json") for s in steps]
+
+
+@bp.function_name(Orchestrators.DELETE_GROUP)
+@bp.orchestration_trigger(context_name="context")
+def delete_group(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
+    """Delete a group regionshift created (the activity refuses any other), through transient errors."""
+    return (yield from never_raises(context, "resource_group", _delete_group(context)))
+
+
+def _delete_group(context: Any) -> Generator[Any, Any, dict[str, Any]]:
+    raw = context.get_input()
+    args = ActivityInput.model_validate(raw)
+    plan = PlanContext.model_validate(args.plan)
+    group = args.resource_group or plan.failover_resource_group
+    started = context.current_utc_datetime
+    deadline = started + DEADLINES["resource_group"]
+    resource = f"/subscriptions/{plan.subscription_id}/resourceGroups/{group}"
+    acted, failures, last = False, 0, ""
+
+    def end(status: str, detail: str) -> dict[str, Any]:
+        return StepOutcome(
+            kind="resource_group",
+            resource=resource,
+            action="delete",
+            status=status,  # type: ignore[arg-type]
+            started_at=started,
+            ended_at=context.current_utc_datetime,
+            detail=detail,
+        ).model_dump(mode="json")
+
+    while True:
+        begun = Begun.model_validate((yield context.call_activity(Activities.BEGIN_DELETE_RESOURCE_GROUP, raw)))
+        if begun.outcome == "done":
+            return (
+                end("succeeded", f"deleted {group} and everything in it")
+                if acted
+                else end("already_done", begun.detail)
+            )
+        if context.current_utc_datetime >= deadline:
+            return end("failed", f"{group} was not deleted before the {DEADLINES['resource_group']} deadline ({last})")
+        if begun.outcome == "refused" and not begun.data.get("retry"):
+            return end("failed", begun.detail)
+        if begun.outcome == "refused":
+            failures += 1
+            last = begun.detail
+            if failures >= DELETE_ATTEMPTS:
+                return end("failed", f"{group} could not be deleted after {failures} attempts: {last}")
+            yield from sleep(context, timedelta(seconds=5 * 2**failures), deadline)
+            continue
+        acted = True
+        if begun.handle is None:
+            yield from sleep(context, poll_delay(15.0), deadline)
+            continue
+        status = yield from wait_for_operation(context, begun.handle, deadline)
+        if status.status in ("Failed", "Canceled"):
+            failures += 1
+            last = status.error or status.status
+            if failures >= DELETE_ATTEMPTS:
+                return end("failed", f"{group} could not be deleted after {failures} attempts: {last}")
+            yield from sleep(context, timedelta(seconds=5 * 2**failures), deadline)

@@ -1,11 +1,12 @@
 """The drill orchestration: prove a failover would work, without touching production.
 
-It runs the readiness checks first (read-only), then never calls a SQL, Cosmos DB or DNS
-activity: by construction a drill cannot change production data replicas or DNS. It builds the
-`create`-mode scale sets in a resource group of its own (named for the run) in the secondary
-region, waits until the instances run (and, where the plan gives a health probe URL, until it
-answers), measures every step, and then ALWAYS deletes the drill resource group — also when a
-step failed or the drill timed out.
+It runs the readiness checks first (read-only), then never starts a SQL, Cosmos DB or DNS branch:
+by construction a drill cannot change production data replicas or DNS. It builds the
+`create`-mode scale sets in a resource group of its own (named for the run, distinct from the
+failover resource group, tagged with the drill's instance) in the secondary region, waits until the
+instances run (and, where the plan gives a health probe URL, until it answers), measures every step,
+and then ALWAYS deletes the drill's resource group — also when a step failed or the drill timed
+out — retrying through transient errors, and only a group tagged as this drill's.
 
 `scale`-mode scale sets are production resources pre-provisioned in the secondary; a drill
 does not scale them (their existence is a readiness check).
@@ -20,20 +21,35 @@ from typing import Any
 import azure.durable_functions as df
 
 from orchestrators.steps import activity_input, outcomes, progress, publish, report, skipped
+from orchestrators.waiting import sleep
 from regionshift.azure.readiness import blocking
+from regionshift.azure.resources import DRILL_TAG, PLAN_TAG
 from regionshift.contracts import RunRequest, StepOutcome
 from regionshift.names import Activities, Orchestrators
-from regionshift.plan import Plan
+from regionshift.plan import Plan, ScaleSet
 
 bp = df.Blueprint()
 
 # How long the drill's compute may take before it is called failed (and cleaned up anyway).
 DRILL_TIMEOUT = timedelta(minutes=45)
-HEALTH_PROBE_TIMEOUT_SECONDS = 600
+HEALTH_PROBE_TIMEOUT = timedelta(minutes=10)
+HEALTH_PROBE_INTERVAL = timedelta(seconds=10)
+MAX_GROUP_NAME = 90  # ARM's limit for a resource group name
+DRILL_SUFFIX = "-drill-YYYYmmddHHMMSS"
 
 
 def drill_resource_group(plan: Plan, run_suffix: str) -> str:
-    return f"{plan.failover_resource_group}-drill-{run_suffix}"[:90]
+    """`<failover_resource_group>-drill-<time>`: never the failover group itself, never truncated
+    (a truncated name could be the failover group's). The plan validator leaves room for the suffix."""
+    return f"{plan.failover_resource_group}-drill-{run_suffix}"
+
+
+def _refusal(plan: Plan, group: str) -> str:
+    if group.lower() == plan.failover_resource_group.lower():
+        return f"the drill's resource group {group} is the failover resource group; a drill never uses it"
+    if len(group) > MAX_GROUP_NAME:
+        return f"the drill's resource group name {group} is longer than {MAX_GROUP_NAME} characters"
+    return ""
 
 
 @bp.function_name(Orchestrators.DRILL)
@@ -43,7 +59,7 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
     plan = Plan.model_validate(request.plan)
     started_at = context.current_utc_datetime  # the first episode's time: the same on every replay
     group = request.resource_group or drill_resource_group(plan, started_at.strftime("%Y%m%d%H%M%S"))
-    tags = {"regionshift-plan": plan.name, "regionshift-drill": context.instance_id}
+    tags = {PLAN_TAG: plan.name, DRILL_TAG: context.instance_id}
     creates = [s for s in plan.scale_sets if s.mode == "create"]
     total = len(creates) + 2
     steps: list[StepOutcome] = [
@@ -51,6 +67,13 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
         for s in plan.scale_sets
         if s.mode == "scale"
     ]
+    refusal = _refusal(plan, group)
+    if refusal:
+        ended = context.current_utc_datetime
+        result = report(
+            "drill", plan, context.instance_id, started_at, ended, steps, request.started_by, reason=refusal
+        )
+        return (yield from publish(context, plan, result, total))
 
     context.set_custom_status(progress("readiness", steps, total))
     readiness = outcomes(
@@ -81,23 +104,8 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
         probes = [s for s in creates if s.health_probe_url]
         if probes and all(s.ok for s in steps):
             context.set_custom_status(progress("health", steps, total))
-            steps += outcomes(
-                (
-                    yield context.task_all(
-                        [
-                            context.call_activity(
-                                Activities.PROBE_HEALTH,
-                                {
-                                    "url": s.health_probe_url,
-                                    "name": s.name,
-                                    "timeout_seconds": HEALTH_PROBE_TIMEOUT_SECONDS,
-                                },
-                            )
-                            for s in probes
-                        ]
-                    )
-                )
-            )
+            for scale_set in probes:
+                steps.append((yield from _probe_until_healthy(context, scale_set)))
     else:
         steps.append(
             StepOutcome(
@@ -112,7 +120,15 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
     ended_at = context.current_utc_datetime
     context.set_custom_status(progress("cleanup", steps, total))
     steps += outcomes(
-        [(yield context.call_activity(Activities.DELETE_RESOURCE_GROUP, activity_input(plan, resource_group=group)))]
+        [
+            (
+                yield context.call_sub_orchestrator(
+                    Orchestrators.DELETE_GROUP,
+                    activity_input(plan, resource_group=group, tags=tags),
+                    instance_id=f"{context.instance_id}:cleanup",
+                )
+            )
+        ]
     )
     result = report(
         "drill",
@@ -126,3 +142,23 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
         readiness=readiness,
     )
     return (yield from publish(context, plan, result, total))
+
+
+def _probe_until_healthy(context: Any, scale_set: ScaleSet) -> Generator[Any, Any, StepOutcome]:
+    """GET the plan's health probe URL on a durable timer until it answers 2xx or time is up."""
+    started = context.current_utc_datetime
+    deadline = started + HEALTH_PROBE_TIMEOUT
+    while True:
+        result = StepOutcome.model_validate(
+            (
+                yield context.call_activity(
+                    Activities.PROBE_HEALTH, {"url": scale_set.health_probe_url, "name": scale_set.name}
+                )
+            )
+        )
+        if result.ok or context.current_utc_datetime >= deadline:
+            detail = result.detail if result.ok else f"no 2xx within {HEALTH_PROBE_TIMEOUT}: {result.detail}"
+            return result.model_copy(
+                update={"started_at": started, "ended_at": context.current_utc_datetime, "detail": detail}
+            )
+        yield from sleep(context, HEALTH_PROBE_INTERVAL, deadline)

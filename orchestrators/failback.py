@@ -1,12 +1,15 @@
 """The failback orchestration: bring the workload home without losing data.
 
-1. Refuse unless the primary is ready (its SQL servers answer and have caught up, Cosmos DB's
-   primary region is online again, the DNS records exist); the refusal names what is not ready.
+1. Refuse unless every service of the primary answered positively (regionshift.safety,
+   `FAILBACK_NEEDS_POSITIVE_HEALTH`): SQL servers answer and have caught up, Cosmos DB's primary
+   region answers and is online again, the DNS records exist. The refusal names what is not ready.
 2. Quiesce: scale the secondary's scale sets to zero, so no more data changes there.
 3. Fail every data replica back with a planned failover — never a forced one.
-4. Only when all data is back: switch DNS back to the primary targets.
-5. Only when DNS is back: delete the failover resource group and everything in it.
-Each step that fails stops the ones after it, leaving the workload where it can still serve.
+   If that fails, compute is brought back up in the secondary and DNS stays there: the workload
+   keeps serving from the secondary, and the report says so.
+4. Only when all data is back and the split-brain guard read it in the primary: switch DNS back.
+5. Only when DNS is back: delete the failover resource group (only if regionshift created it and
+   everything in it).
 """
 
 from __future__ import annotations
@@ -16,11 +19,26 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from orchestrators.steps import Direction, activity_input, finish, outcomes, progress, publish, report, skipped
-from regionshift.azure.dns import record_label
+from orchestrators.compute import scale_set_branches
+from orchestrators.fanout import Branch, run_branches
+from orchestrators.steps import (
+    activity_input,
+    finish,
+    guard_before_dns,
+    outcomes,
+    progress,
+    publish,
+    replica_branches,
+    report,
+    skipped,
+    skipped_dns,
+    switch_dns,
+)
+from regionshift.azure.inventory import slices
 from regionshift.contracts import RunRequest, StepOutcome
 from regionshift.names import Activities, Orchestrators
 from regionshift.plan import Plan
+from regionshift.safety import failback_may_start
 
 bp = df.Blueprint()
 
@@ -30,16 +48,19 @@ bp = df.Blueprint()
 def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
     request = RunRequest.model_validate(context.get_input())
     plan = Plan.model_validate(request.plan)
+    context_plan = plan.context()
     started_at = context.current_utc_datetime
-    back: Direction = "to_primary"
     total = 2 * len(plan.scale_sets) + len(plan.sql_failover_groups) + len(plan.cosmos_accounts)
     total += len(plan.dns_records) + 1
 
     context.set_custom_status(progress("readiness", [], total))
-    readiness = outcomes((yield context.call_activity(Activities.CHECK_FAILBACK_READY, {"plan": request.plan})))
-    not_ready = [c for c in readiness if not c.ok]
-    if not_ready:
-        reason = "the primary is not ready: " + "; ".join(f"{c.resource}: {c.detail}" for c in not_ready)
+    checks = [
+        Branch(kind="activity", name=Activities.CHECK_FAILBACK_READY, key=f"ready{i}", input=p.model_dump(mode="json"))
+        for i, p in enumerate(slices(plan, compute=False))
+    ]
+    readiness = outcomes((yield from run_branches(context, checks)))
+    gate = failback_may_start([(c.resource, c.ok, c.detail) for c in readiness])
+    if not gate.allowed:
         refused = report(
             "failback",
             plan,
@@ -48,36 +69,34 @@ def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             context.current_utc_datetime,
             [],
             request.started_by,
-            reason=reason,
+            reason=gate.reason,
             readiness=readiness,
         )
         return (yield from publish(context, plan, refused, total))
 
     context.set_custom_status(progress("quiesce", [], total))
     steps: list[StepOutcome] = outcomes(
-        (
-            yield context.task_all(
-                [
-                    context.call_activity(Activities.PROVISION_SCALE_SET, activity_input(plan, s, capacity=0))
-                    for s in plan.scale_sets
-                ]
-            )
-        )
-        if plan.scale_sets
-        else []
+        (yield from run_branches(context, scale_set_branches(context_plan, plan.scale_sets, key="quiesce", capacity=0)))
     )
 
-    data = [
-        context.call_activity(Activities.SQL_FAILOVER, activity_input(plan, g, direction=back))
-        for g in plan.sql_failover_groups
-    ]
-    data += [
-        context.call_activity(Activities.COSMOS_FAILOVER, activity_input(plan, a, direction=back))
-        for a in plan.cosmos_accounts
-    ]
     if all(s.ok for s in steps):
         context.set_custom_status(progress("data", steps, total))
-        steps += outcomes((yield context.task_all(data)) if data else [])
+        data = outcomes((yield from run_branches(context, replica_branches(plan, "to_primary"))))
+        steps += data
+        if not all(s.ok for s in data):
+            # The data stays (or went back to) the secondary: serve from there again.
+            context.set_custom_status(progress("restore_compute", steps, total))
+            restore = [s for s in plan.scale_sets if s.mode == "scale"]
+            branches = scale_set_branches(context_plan, restore, key="restore")
+            if any(s.mode == "create" for s in plan.scale_sets):
+                creates = [s for s in plan.scale_sets if s.mode == "create"]
+                branches += scale_set_branches(
+                    context_plan, creates, key="restore", resource_group=plan.failover_resource_group
+                )
+            restored = outcomes((yield from run_branches(context, branches)))
+            for step in restored:
+                step.action = "restore"
+            steps += restored
     else:
         steps += [
             skipped("sql", g.name, "planned_failover", "not started: quiesce failed") for g in plan.sql_failover_groups
@@ -86,34 +105,27 @@ def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             skipped("cosmos", a.name, "planned_failover", "not started: quiesce failed") for a in plan.cosmos_accounts
         ]
 
-    if all(s.ok for s in steps):
+    data_back = all(s.ok for s in steps)
+    if data_back:
+        context.set_custom_status(progress("guard", steps, total))
+        decision, guard = yield from guard_before_dns(context, plan, "to_primary")
+        steps.append(guard)
+        data_back = decision.allowed
+    if data_back:
         context.set_custom_status(progress("dns", steps, total))
-        steps += outcomes(
-            (
-                yield context.task_all(
-                    [
-                        context.call_activity(Activities.SWITCH_DNS_RECORD, activity_input(plan, r, direction=back))
-                        for r in plan.dns_records
-                    ]
-                )
-            )
-            if plan.dns_records
-            else []
-        )
+        steps += yield from switch_dns(context, plan, "to_primary")
     else:
-        steps += [
-            skipped("dns", record_label(r), "switch_to_primary", "not switched: data is not back")
-            for r in plan.dns_records
-        ]
+        steps += skipped_dns(plan, "to_primary", "not switched: the data is not back in the primary")
 
     if all(s.ok for s in steps):
         context.set_custom_status(progress("cleanup", steps, total))
         steps += outcomes(
             [
                 (
-                    yield context.call_activity(
-                        Activities.DELETE_RESOURCE_GROUP,
-                        activity_input(plan, resource_group=plan.failover_resource_group),
+                    yield context.call_sub_orchestrator(
+                        Orchestrators.DELETE_GROUP,
+                        activity_input(context_plan, resource_group=plan.failover_resource_group),
+                        instance_id=f"{context.instance_id}:cleanup",
                     )
                 )
             ]

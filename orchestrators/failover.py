@@ -1,15 +1,16 @@
 """The failover orchestration: data and compute in parallel, then DNS, and only then.
 
-Fan-out: every SQL failover group, every Cosmos DB account, every pre-provisioned scale set to
-scale, and the compute branch (a sub-orchestration: resource group, then new scale sets). Fan-in
-waits for every branch — activities return failures as outcomes instead of raising, so one failed
-branch does not cut the others short. DNS is switched only when every branch succeeded: DNS must
-never point at a region whose data has not failed over. If any branch failed, DNS stays on the
-primary and the run ends `failed` with each branch's reason.
+Fan-out, longest first (the compute branch: a resource group, then new scale sets, then the
+pre-provisioned scale sets, then every SQL failover group and Cosmos DB account): one branch per
+resource, each a sub-orchestration that reads, acts on evidence (regionshift.safety) and verifies,
+waiting on durable timers; in batches, so no history grows with the plan (orchestrators/fanout.py).
+Fan-in waits for every branch: branches return failures as outcomes. DNS is switched only when
+every branch succeeded and the split-brain guard has read every data primary, write region and
+scale set in the secondary right before: DNS must never point at a region whose data has not
+failed over. Otherwise DNS stays on the primary and the run ends `failed` with each reason.
 
-Progress is published as custom status at phase boundaries. A `task_any` loop would show each
-branch as it lands, but it makes every replay quadratic in the number of branches; per-branch
-progress is read from the instance's history instead (see regionshift.cli.progress).
+Progress is published as a small custom status at phase boundaries (the extension caps it at
+16 KB); each branch publishes its own state, which is where per-branch progress is read.
 """
 
 from __future__ import annotations
@@ -19,12 +20,24 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from orchestrators.steps import activity_input, approval_step, finish, outcomes, progress, publish, report, skipped
+from orchestrators.compute import scale_set_branches
+from orchestrators.fanout import Branch, run_branches
+from orchestrators.steps import (
+    approval_step,
+    finish,
+    guard_before_dns,
+    outcomes,
+    progress,
+    publish,
+    replica_branches,
+    report,
+    skipped_dns,
+    switch_dns,
+)
 from regionshift.approvals.wire import ApprovalInput, ApprovalOutcome
-from regionshift.azure.dns import record_label
 from regionshift.azure.readiness import blocking
 from regionshift.contracts import RunRequest, StepOutcome
-from regionshift.names import Activities, Orchestrators
+from regionshift.names import Orchestrators
 from regionshift.plan import Plan
 
 bp = df.Blueprint()
@@ -57,6 +70,7 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
         return (yield from publish(context, plan, result, 0))
 
     approval: list[StepOutcome] = []
+    confirmed_outage = False
     if not request.approved:  # started by an alert or a schedule, not by a person: ask first
         context.set_custom_status(progress("approval", [], 0))
         decision = ApprovalOutcome.model_validate(
@@ -79,11 +93,11 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
         if decision.decision != "approved":
             reason = f"not approved ({decision.decision}): {decision.reason or 'no reason given'}"
             return (yield from stopped(approval, reason))
+        confirmed_outage = bool(decision.automatic and (decision.confirmation or {}).get("confirmed"))
 
     # Readiness checks before any write. A failing required check stops a failover no person
     # started (approval-gated or automatic); one a person started explicitly goes on, with the
-    # failures in its report: that person decided with `regionshift check` at hand, and during an
-    # outage a check can be wrong about a region whose control plane is degraded.
+    # failures in its report: that person decided with `regionshift check` at hand.
     context.set_custom_status(progress("readiness", approval, 0))
     readiness = outcomes(
         [
@@ -99,42 +113,37 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
         reason = "stopped before any write: " + "; ".join(f"{c.action} {c.resource}: {c.detail}" for c in stopping)
         return (yield from stopped(approval, reason, readiness))
 
-    branches = [
-        context.call_activity(Activities.SQL_FAILOVER, activity_input(plan, g)) for g in plan.sql_failover_groups
-    ]
-    branches += [
-        context.call_activity(Activities.COSMOS_FAILOVER, activity_input(plan, a)) for a in plan.cosmos_accounts
-    ]
-    branches += [
-        context.call_activity(Activities.PROVISION_SCALE_SET, activity_input(plan, s, tags=tags))
-        for s in plan.scale_sets
-        if s.mode == "scale"
-    ]
+    context_plan = plan.context()
     creates = [s for s in plan.scale_sets if s.mode == "create"]
-    if creates:
+    branches: list[Branch] = []
+    if creates:  # the longest path first: a resource group, then scale sets built from an image
         branches.append(
-            context.call_sub_orchestrator(
-                Orchestrators.PROVISION_COMPUTE,
-                {"plan": request.plan, "resource_group": plan.failover_resource_group, "tags": tags},
-                instance_id=f"{context.instance_id}:compute",
+            Branch(
+                name=Orchestrators.PROVISION_COMPUTE,
+                key="compute",
+                input={"plan": request.plan, "resource_group": plan.failover_resource_group, "tags": tags},
             )
         )
+    branches += scale_set_branches(
+        context_plan, [s for s in plan.scale_sets if s.mode == "scale"], key="scale", tags=tags
+    )
+    branches += replica_branches(plan, "to_secondary", confirmed_outage=confirmed_outage)
     total = len(plan.sql_failover_groups) + len(plan.cosmos_accounts) + len(plan.scale_sets) + len(plan.dns_records)
     total += 1 if creates else 0  # the failover resource group
-    context.set_custom_status(progress("data_and_compute", [], total))
+    context.set_custom_status(progress("data_and_compute", approval, total))
 
-    steps: list[StepOutcome] = approval + outcomes((yield context.task_all(branches)) if branches else [])
+    steps: list[StepOutcome] = approval + outcomes((yield from run_branches(context, branches)))
 
     if all(s.ok for s in steps):
-        context.set_custom_status(progress("dns", steps, total))
-        results = yield context.task_all(
-            [context.call_activity(Activities.SWITCH_DNS_RECORD, activity_input(plan, r)) for r in plan.dns_records]
-        )
-        steps += outcomes(results)
+        context.set_custom_status(progress("guard", steps, total))
+        guard_decision, guard = yield from guard_before_dns(context, plan, "to_secondary")
+        steps.append(guard)
+        if guard_decision.allowed:
+            context.set_custom_status(progress("dns", steps, total))
+            steps += yield from switch_dns(context, plan, "to_secondary")
+        else:
+            steps += skipped_dns(plan, "to_secondary", f"not switched: {guard_decision.reason}")
     else:
-        steps += [
-            skipped("dns", record_label(r), "switch_to_secondary", "not switched: a data or compute branch failed")
-            for r in plan.dns_records
-        ]
+        steps += skipped_dns(plan, "to_secondary", "not switched: a data or compute branch failed")
 
     return (yield from finish(context, "failover", plan, request, started_at, steps, total, readiness))

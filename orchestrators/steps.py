@@ -1,4 +1,4 @@
-"""Pure helpers the orchestrators share: building activity inputs, progress, and the report.
+"""Pure helpers the orchestrators share: activity inputs, branches, progress, the guard and the report.
 
 No I/O, clock or randomness here: orchestrators call these during replay, so they must give the
 same answer every time for the same history.
@@ -10,30 +10,72 @@ from collections.abc import Generator
 from datetime import datetime
 from typing import Any, Literal
 
+from orchestrators.fanout import Branch, run_branches
+from regionshift.azure.dns import record_label
+from regionshift.azure.inventory import slices
 from regionshift.contracts import ActivityInput, RunProgress, RunReport, RunRequest, StepKind, StepOutcome
-from regionshift.names import Activities
-from regionshift.plan import Plan
+from regionshift.names import Activities, Orchestrators
+from regionshift.plan import Plan, PlanContext
+from regionshift.safety import Decision, Reading, dns_may_move
 
 Direction = Literal["to_secondary", "to_primary"]
 
 
 def activity_input(
-    plan: Plan,
+    plan: PlanContext,
     item: Any = None,
     *,
     direction: Direction = "to_secondary",
     resource_group: str | None = None,
     capacity: int | None = None,
     tags: dict[str, str] | None = None,
+    confirmed_outage: bool = False,
 ) -> dict[str, Any]:
+    context = plan.context() if isinstance(plan, Plan) else plan
     return ActivityInput(
-        plan=plan.context().model_dump(mode="json"),
+        plan=context.model_dump(mode="json"),
         item=item.model_dump(mode="json") if item is not None else {},
         direction=direction,
         resource_group=resource_group,
         capacity=capacity,
         tags=tags or {},
+        confirmed_outage=confirmed_outage,
     ).model_dump(mode="json")
+
+
+def replica_branches(plan: Plan, direction: Direction, *, confirmed_outage: bool = False) -> list[Branch]:
+    """One branch per SQL failover group and Cosmos DB account, in plan order."""
+    context = plan.context()
+    branches = [
+        Branch(
+            name=Orchestrators.SQL_BRANCH,
+            key=f"sql{i}",
+            input=activity_input(context, g, direction=direction, confirmed_outage=confirmed_outage),
+        )
+        for i, g in enumerate(plan.sql_failover_groups)
+    ]
+    branches += [
+        Branch(
+            name=Orchestrators.COSMOS_BRANCH,
+            key=f"cosmos{i}",
+            input=activity_input(context, a, direction=direction, confirmed_outage=confirmed_outage),
+        )
+        for i, a in enumerate(plan.cosmos_accounts)
+    ]
+    return branches
+
+
+def dns_branches(plan: Plan, direction: Direction) -> list[Branch]:
+    context = plan.context()
+    return [
+        Branch(
+            kind="activity",
+            name=Activities.SWITCH_DNS_RECORD,
+            key=f"dns{i}",
+            input=activity_input(context, r, direction=direction),
+        )
+        for i, r in enumerate(plan.dns_records)
+    ]
 
 
 def outcomes(results: list[Any]) -> list[StepOutcome]:
@@ -47,8 +89,26 @@ def outcomes(results: list[Any]) -> list[StepOutcome]:
     return flat
 
 
+def stamped(steps: list[StepOutcome], started: datetime, ended: datetime) -> list[StepOutcome]:
+    """Steps done by activities, timed on the orchestration's clock (the host's, which on a
+    compressed clock is Azure's time) instead of the activity's own wall clock."""
+    return [s.model_copy(update={"started_at": started, "ended_at": ended}) for s in steps]
+
+
+def switch_dns(context: Any, plan: Plan, direction: Direction) -> Generator[Any, Any, list[StepOutcome]]:
+    """Every DNS record of the plan to `direction`'s targets, in parallel (`yield from`)."""
+    started = context.current_utc_datetime
+    results = outcomes((yield from run_branches(context, dns_branches(plan, direction))))
+    return stamped(results, started, context.current_utc_datetime)
+
+
 def skipped(kind: StepKind, resource: str, action: str, why: str) -> StepOutcome:
     return StepOutcome(kind=kind, resource=resource, action=action, status="skipped", detail=why)
+
+
+def skipped_dns(plan: Plan, direction: Direction, why: str) -> list[StepOutcome]:
+    action = "switch_to_primary" if direction == "to_primary" else "switch_to_secondary"
+    return [skipped("dns", record_label(r), action, why) for r in plan.dns_records]
 
 
 def approval_step(plan_name: str, decision: Any) -> StepOutcome:
@@ -65,13 +125,42 @@ def approval_step(plan_name: str, decision: Any) -> StepOutcome:
 
 
 def progress(phase: str, steps: list[StepOutcome], total: int) -> dict[str, Any]:
+    """The custom status: small and the same size whatever the plan's size (the Durable extension
+    fails an orchestration whose custom status exceeds 16 KB). Branches are read from the
+    instances of the branches themselves (regionshift.cli.progress)."""
     return RunProgress(
         phase=phase,
         done=sum(1 for s in steps if s.ok),
         failed=sum(1 for s in steps if s.status == "failed"),
         total=total,
-        branches={f"{s.kind}:{s.resource}": s.status for s in steps},
     ).model_dump(mode="json")
+
+
+def guard_before_dns(
+    context: Any, plan: Plan, direction: Direction, resource_group: str | None = None
+) -> Generator[Any, Any, tuple[Decision, StepOutcome]]:
+    """`SPLIT_BRAIN_GUARD` (`yield from`): read every data primary, write region and scale set again,
+    right before DNS moves; DNS moves only if all of them are in the target."""
+    started = context.current_utc_datetime
+    capacity = 0 if direction == "to_primary" else None  # failing back: the secondary's compute is quiesced
+    parts = slices(plan, dns=False, direction=direction, resource_group=resource_group, capacity=capacity)
+    branches = [
+        Branch(kind="activity", name=Activities.READ_TARGETS, key=f"guard{i}", input=p.model_dump(mode="json"))
+        for i, p in enumerate(parts)
+    ]
+    readings = [Reading.model_validate(r) for r in (yield from run_branches(context, branches))]
+    decision = dns_may_move(readings)
+    step = StepOutcome(
+        kind="check",
+        resource=plan.name,
+        action="split_brain_guard",
+        status="succeeded" if decision.allowed else "failed",
+        started_at=started,
+        ended_at=context.current_utc_datetime,
+        detail=decision.reason,
+        data={"rule": decision.rule, "readings": len(readings)},
+    )
+    return decision, step
 
 
 def report(
@@ -107,6 +196,21 @@ def report(
     ).model_dump(mode="json")
 
 
+def final_state(
+    context: Any, plan: Plan, resource_group: str | None = None
+) -> Generator[Any, Any, list[dict[str, Any]]]:
+    """Where every resource stands now, read in parallel slices (`yield from`)."""
+    include_group = any(s.mode == "create" for s in plan.scale_sets)
+    parts = slices(plan, resource_group=resource_group)
+    if parts and include_group:
+        parts[0] = parts[0].model_copy(update={"include_group": True})
+    branches = [
+        Branch(kind="activity", name=Activities.DESCRIBE_STATE, key=f"state{i}", input=p.model_dump(mode="json"))
+        for i, p in enumerate(parts)
+    ]
+    return list((yield from run_branches(context, branches)))
+
+
 def finish(
     context: Any,
     operation: Literal["failover", "failback"],
@@ -121,7 +225,7 @@ def finish(
     build the report. The run's end is taken before that read, so it does not count in the RTO."""
     ended_at = context.current_utc_datetime
     context.set_custom_status(progress("report", steps, total))
-    final_state = yield context.call_activity(Activities.DESCRIBE_STATE, {"plan": request.plan})
+    state = yield from final_state(context, plan)
     result = report(
         operation,
         plan,
@@ -130,7 +234,7 @@ def finish(
         ended_at,
         steps,
         request.started_by,
-        final_state,
+        state,
         readiness=readiness,
     )
     return (yield from publish(context, plan, result, total))

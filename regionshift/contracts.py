@@ -52,6 +52,89 @@ class ActivityInput(WireModel):
     direction: Literal["to_secondary", "to_primary"] = "to_secondary"
     capacity: int | None = None  # override of a scale set's capacity (0 quiesces it)
     tags: dict[str, str] = {}
+    # The branch decided on a data-loss action (forced SQL failover, Cosmos DB offline region).
+    forced: bool = False
+    # The plan's confirmation signal agreed that the primary is out (regionshift.safety).
+    confirmed_outage: bool = False
+
+
+class SideState(WireModel):
+    """One side (primary or secondary) of a replicated resource, as an assessment read it."""
+
+    region: str
+    answered: bool  # a positive answer: not a timeout, a reset, a 5xx or a 429
+    role: str = ""  # SQL: Primary | Secondary; Cosmos DB: write | read | offline
+    state: str = ""  # e.g. SQL replicationState
+    detail: str = ""
+
+
+class Assessment(WireModel):
+    """Where a replicated resource stands before a step acts on it (read-only, every time)."""
+
+    resource: str  # the resource id shown in the report
+    target: SideState
+    source: SideState
+    done: bool = False  # the target already is where the step wants it
+    in_progress: bool = False  # an operation is already running on it
+    error: str = ""  # the resource cannot be assessed at all (missing, misdeclared)
+    facts: dict[str, Any] = {}
+
+
+class ScaleSetState(WireModel):
+    """Where a scale set stands against the capacity a step wants (read-only, every time)."""
+
+    resource: str
+    wanted: int
+    exists: bool = False
+    capacity: int | None = None
+    provisioning_state: str = ""
+    running: int = 0  # instances that succeeded provisioning
+    done: bool = False  # exists (or, for 0, may be absent) with `wanted` instances running
+    in_progress: bool = False  # Azure is still creating or updating it
+    error: str = ""  # cannot be read, or must not be touched (see detail)
+
+
+class OperationHandle(WireModel):
+    """Where to ask about a long-running operation that was started (regionshift.azure.lro)."""
+
+    subscription_id: str
+    url: str
+    style: Literal["async", "location"]
+    retry_after: float = 10.0
+
+
+class OperationStatus(WireModel):
+    status: Literal["InProgress", "Succeeded", "Failed", "Canceled", "Unknown"]
+    retry_after: float = 10.0
+    error: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("Succeeded", "Failed", "Canceled")
+
+
+class Begun(WireModel):
+    """What an activity that starts a long-running write found and did."""
+
+    outcome: Literal["started", "done", "in_progress", "refused"]
+    handle: OperationHandle | None = None
+    detail: str = ""
+    data: dict[str, Any] = {}
+
+
+class PlanSlice(WireModel):
+    """A part of the plan for one activity to read (the final state, the guard before DNS), so
+    that a plan of a thousand resources is read in parallel slices, not by one activity in turn."""
+
+    plan: dict[str, Any]  # PlanContext as JSON
+    sql_failover_groups: list[dict[str, Any]] = []
+    cosmos_accounts: list[dict[str, Any]] = []
+    scale_sets: list[dict[str, Any]] = []
+    dns_records: list[dict[str, Any]] = []
+    resource_group: str | None = None  # where `create` scale sets are (the failover group, a drill's)
+    include_group: bool = False  # describe that resource group too
+    direction: Literal["to_secondary", "to_primary"] = "to_secondary"
+    capacity: int | None = None  # the capacity the guard expects of every scale set (default: the plan's)
 
 
 class RunRequest(WireModel):

@@ -7,21 +7,32 @@ the CLI, the HTTP triggers) refers to them from here, never by string literal.
 
 class Orchestrators:
     FAILOVER = "failover"
-    PROVISION_COMPUTE = "provision_compute"  # sub-orchestration: resource group, then scale sets
     FAILBACK = "failback"
     DRILL = "drill"
     APPROVAL = "approval"  # sub-orchestration: confirm (automatic policy) or ask people, then decide
     READINESS = "readiness"  # sub-orchestration: every readiness check unit in parallel, outcomes in order
+    # Branches: one resource each, from the first read to the verified end, waiting on durable timers.
+    PROVISION_COMPUTE = "provision_compute"  # the failover (or drill) resource group, then its scale sets
+    SQL_BRANCH = "sql_branch"
+    COSMOS_BRANCH = "cosmos_branch"
+    SCALE_SET_BRANCH = "scale_set_branch"
+    DELETE_GROUP = "delete_group"  # a regionshift-owned resource group, retried through transient errors
+    FAN_OUT = "fan_out"  # a batch of branches, so that no history grows with the plan
 
 
 class Activities:
-    SQL_FAILOVER = "sql_failover"
-    COSMOS_FAILOVER = "cosmos_failover"
+    SQL_ASSESS = "sql_assess"
+    SQL_BEGIN_FAILOVER = "sql_begin_failover"
+    COSMOS_ASSESS = "cosmos_assess"
+    COSMOS_BEGIN_FAILOVER = "cosmos_begin_failover"
+    SCALE_SET_ASSESS = "scale_set_assess"
+    SCALE_SET_BEGIN = "scale_set_begin"
     ENSURE_RESOURCE_GROUP = "ensure_resource_group"
-    DELETE_RESOURCE_GROUP = "delete_resource_group"
-    PROVISION_SCALE_SET = "provision_scale_set"
+    BEGIN_DELETE_RESOURCE_GROUP = "begin_delete_resource_group"
+    OPERATION_STATUS = "operation_status"  # one look at a long-running operation's status URL
     SWITCH_DNS_RECORD = "switch_dns_record"
-    DESCRIBE_STATE = "describe_state"
+    READ_TARGETS = "read_targets"  # the split-brain guard's reads, for a slice of the plan
+    DESCRIBE_STATE = "describe_state"  # the final state of a slice of the plan, for the report
     PUBLISH_REPORT = "publish_report"
     SEND_APPROVAL_REQUEST = "send_approval_request"
     CONFIRM_OUTAGE = "confirm_outage"

@@ -23,6 +23,10 @@ class Settings:
     # Retries of transient errors (429, 5xx, resets) by azure-core's retry policy, per request.
     retry_total: int = 6
     polling_interval: float = 5.0
+    # The embedded Durable host's clock runs this many times faster than real time (1: real time).
+    # Set by `--simulate` to the emulator's own speed, so durable timers wait in emulated (Azure)
+    # seconds; the Functions host in Azure has no such setting.
+    host_clock_speed: float = 1.0
 
     @property
     def scope(self) -> str:
@@ -39,4 +43,5 @@ class Settings:
             report_dir=Path(env.get("REGIONSHIFT_REPORT_DIR", "reports")),
             retry_total=int(env.get("REGIONSHIFT_RETRY_TOTAL", "6")),
             polling_interval=float(env.get("REGIONSHIFT_POLLING_INTERVAL", "5")),
+            host_clock_speed=float(env.get("REGIONSHIFT_HOST_CLOCK_SPEED", "1")),
         )

@@ -15,6 +15,9 @@ import threading
 from typing import Any
 
 from azure.core.credentials import TokenCredential
+from azure.core.exceptions import AzureError
+from azure.core.pipeline.transport import RequestsTransport
+from azure.core.rest import HttpRequest
 from azure.identity import DefaultAzureCredential
 from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.compute import ComputeManagementClient
@@ -54,21 +57,38 @@ class AzureClients:
     def sql(self, subscription_id: str, *, probe: bool = False) -> SqlManagementClient:
         return self._client(SqlManagementClient, subscription_id, probe)
 
-    def cosmos(self, subscription_id: str) -> CosmosDBManagementClient:
-        return self._client(CosmosDBManagementClient, subscription_id, False)
+    def cosmos(self, subscription_id: str, *, probe: bool = False) -> CosmosDBManagementClient:
+        return self._client(CosmosDBManagementClient, subscription_id, probe)
 
-    def compute(self, subscription_id: str) -> ComputeManagementClient:
-        return self._client(ComputeManagementClient, subscription_id, False)
+    def compute(self, subscription_id: str, *, probe: bool = False) -> ComputeManagementClient:
+        return self._client(ComputeManagementClient, subscription_id, probe)
 
-    def resources(self, subscription_id: str) -> ResourceManagementClient:
-        return self._client(ResourceManagementClient, subscription_id, False)
+    def resources(self, subscription_id: str, *, probe: bool = False) -> ResourceManagementClient:
+        return self._client(ResourceManagementClient, subscription_id, probe)
 
-    def dns(self, subscription_id: str) -> DnsManagementClient:
-        return self._client(DnsManagementClient, subscription_id, False)
+    def dns(self, subscription_id: str, *, probe: bool = False) -> DnsManagementClient:
+        return self._client(DnsManagementClient, subscription_id, probe)
 
     def authorization(self, subscription_id: str) -> AuthorizationManagementClient:
         """Role-based access control: the readiness checks ask what the caller may do."""
         return self._client(AuthorizationManagementClient, subscription_id, False)
+
+    def probe_url(self, url: str) -> tuple[int | None, str]:
+        """GET a data-plane endpoint without credentials, once, with the probe timeout: (HTTP status,
+        or None when nothing answered; a one-line detail). A region's endpoint that answers 401
+        (no credentials) is up; one that does not answer is not (regionshift.safety)."""
+        transport = self._local.__dict__.get("probe_transport")
+        if transport is None:
+            transport = self._local.probe_transport = RequestsTransport(
+                connection_verify=self.settings.ca_bundle or True,
+                connection_timeout=PROBE_TIMEOUT_SECONDS,
+                read_timeout=PROBE_TIMEOUT_SECONDS,
+            )
+        try:
+            response = transport.send(HttpRequest("GET", url))
+        except AzureError as exc:
+            return None, f"{type(exc).__name__}: {str(exc.message).splitlines()[0][:200]}"
+        return response.status_code, f"HTTP {response.status_code}"
 
     def _client(self, cls: Any, subscription_id: str, probe: bool) -> Any:
         probe = probe or self._probing

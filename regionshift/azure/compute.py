@@ -3,26 +3,33 @@
 `create` builds the scale set from a Compute Gallery image version that must have a replica in
 the secondary region, in a subnet pre-provisioned there. `scale` sets the capacity of a scale set
 that already exists in the secondary (with 0 instances while idle). Either way the step is done
-only when the scale set has succeeded provisioning with the wanted number of instances; reading
-first makes a second run a no-op.
+only when the scale set has succeeded provisioning with the wanted number of instances running.
+
+Nothing here waits for Azure: `begin` starts the create or update and returns its handle; the
+branch orchestration (orchestrators/scale_set.py) polls the operation, then `assess` until the
+instances run, on durable timers. `assess` reads first, so a second run is a no-op, and a scale
+set regionshift did not create (no `regionshift-plan` tag of this plan) is never changed in a
+failover resource group.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from azure.core.exceptions import AzureError, ResourceNotFoundError
+from azure.core.exceptions import AzureError, HttpResponseError, ResourceNotFoundError
 from azure.mgmt.compute.models import VirtualMachineScaleSet, VirtualMachineScaleSetUpdate
 
+from regionshift.azure import lro
 from regionshift.azure.clients import AzureClients
 from regionshift.azure.ids import parse_resource_id
-from regionshift.azure.outcomes import Step, StepFailed, azure_call, describe_error
+from regionshift.azure.outcomes import describe_error
 from regionshift.azure.planned import PlannedStatus, PlannedStep
-from regionshift.contracts import StepOutcome
+from regionshift.contracts import Begun, ScaleSetState
 from regionshift.plan import PlanContext, ScaleSet
+from regionshift.safety import Reading
 
-INSTANCES_WAIT_SECONDS = 900
+PLAN_TAG = "regionshift-plan"
+BUSY_STATES = {"creating", "updating", "deleting", "migrating"}
 
 
 def scale_set_id(plan: PlanContext, scale_set: ScaleSet, resource_group: str) -> str:
@@ -34,7 +41,42 @@ def scale_set_id(plan: PlanContext, scale_set: ScaleSet, resource_group: str) ->
     )
 
 
-def provision(
+def assess(
+    clients: AzureClients, plan: PlanContext, scale_set: ScaleSet, resource_group: str, *, capacity: int | None = None
+) -> ScaleSetState:
+    """Where the scale set stands against the capacity wanted (the plan's, or `capacity`)."""
+    wanted = scale_set.capacity if capacity is None else capacity
+    vmss_id = parse_resource_id(scale_set_id(plan, scale_set, resource_group))
+    state = ScaleSetState(resource=str(vmss_id), wanted=wanted)
+    client = clients.compute(vmss_id.subscription_id)
+    try:
+        current = _get(client, vmss_id.resource_group, vmss_id.name)
+        if current is None:
+            if scale_set.mode == "scale":
+                state.error = f"the pre-provisioned scale set {vmss_id.name} does not exist"
+            state.done = wanted == 0
+            return state
+        state.exists = True
+        state.capacity = current.sku.capacity if current.sku else None
+        state.provisioning_state = str((current.properties.provisioning_state if current.properties else "") or "")
+        if scale_set.mode == "create" and (current.tags or {}).get(PLAN_TAG) != plan.name:
+            state.error = (
+                f"{vmss_id.name} exists and was not created by regionshift for plan {plan.name}; not touching it"
+            )
+            return state
+        state.in_progress = state.provisioning_state.lower() in BUSY_STATES
+        vms = list(client.virtual_machine_scale_set_vms.list(vmss_id.resource_group, vmss_id.name))
+    except AzureError as exc:
+        state.error = f"{vmss_id.name} cannot be read: {describe_error(exc)}"
+        return state
+    state.running = sum(1 for vm in vms if vm.properties and vm.properties.provisioning_state == "Succeeded")
+    state.done = (
+        state.capacity == wanted and state.provisioning_state == "Succeeded" and state.running == wanted == len(vms)
+    )
+    return state
+
+
+def begin(
     clients: AzureClients,
     plan: PlanContext,
     scale_set: ScaleSet,
@@ -42,42 +84,43 @@ def provision(
     *,
     capacity: int | None = None,
     tags: dict[str, str] | None = None,
-) -> StepOutcome:
-    """Bring the scale set to `capacity` instances (the plan's by default; 0 quiesces it)."""
-    wanted = scale_set.capacity if capacity is None else capacity
-    vmss_id = parse_resource_id(scale_set_id(plan, scale_set, resource_group))
-    step = Step("scale_set", str(vmss_id), "create" if scale_set.mode == "create" else "scale")
-    client = clients.compute(vmss_id.subscription_id)
+) -> Begun:
+    """Start the create (or the capacity update) that brings the scale set to `capacity`."""
+    found = assess(clients, plan, scale_set, resource_group, capacity=capacity)
+    if found.error:
+        return Begun(outcome="refused", detail=found.error)
+    if found.done:
+        return Begun(outcome="done", detail=f"runs {found.running} instances")
+    if found.in_progress:
+        return Begun(outcome="in_progress", detail=f"is {found.provisioning_state}")
+    if not found.exists and found.wanted == 0:
+        return Begun(outcome="done", detail="does not exist, so nothing runs there")
+    vmss_id = parse_resource_id(found.resource)
+    operations = clients.compute(vmss_id.subscription_id).virtual_machine_scale_sets
     try:
-        with azure_call():
-            current = _get(client, vmss_id.resource_group, vmss_id.name)
-        if current is None and scale_set.mode == "scale":
-            return step.failed(f"the pre-provisioned scale set {vmss_id.name} does not exist")
-        if current is None and wanted == 0:
-            step.action = "scale"
-            return step.already(f"{vmss_id.name} does not exist, so nothing runs there", capacity=0)
-        if current is not None:
-            have = current.sku.capacity if current.sku else None
-            state = current.properties.provisioning_state if current.properties else None
-            step.action = "scale"
-            if have == wanted and state == "Succeeded":
-                return step.already(f"{vmss_id.name} runs {have} instances", capacity=have)
-            with azure_call():
-                client.virtual_machine_scale_sets.begin_update(
-                    vmss_id.resource_group, vmss_id.name, VirtualMachineScaleSetUpdate({"sku": {"capacity": wanted}})
-                ).result()
+        if found.exists:
+            if found.capacity == found.wanted:  # the capacity is right; Azure is still bringing instances up
+                return Begun(outcome="in_progress", detail=f"{found.running} of {found.wanted} instances running")
+            update = VirtualMachineScaleSetUpdate({"sku": {"capacity": found.wanted}})
+            handle = lro.start(
+                vmss_id.subscription_id,
+                lambda **kw: operations.begin_update(vmss_id.resource_group, vmss_id.name, update, **kw),
+            )
+            what = f"scaling from {found.capacity} to {found.wanted} instances"
         else:
-            with azure_call():
-                client.virtual_machine_scale_sets.begin_create_or_update(
-                    vmss_id.resource_group,
-                    vmss_id.name,
-                    VirtualMachineScaleSet(_definition(plan, scale_set, wanted, tags or {})),
-                ).result()
-        running = _wait_for_instances(clients, vmss_id.subscription_id, vmss_id.resource_group, vmss_id.name, wanted)
-        verb = "created with" if step.action == "create" else "scaled to"
-        return step.done(f"{vmss_id.name} {verb} {wanted} instances ({running} running)", capacity=wanted)
-    except StepFailed as exc:
-        return step.failed(str(exc))
+            definition = VirtualMachineScaleSet(_definition(plan, scale_set, found.wanted, tags or {}))
+            handle = lro.start(
+                vmss_id.subscription_id,
+                lambda **kw: operations.begin_create_or_update(vmss_id.resource_group, vmss_id.name, definition, **kw),
+            )
+            what = f"creating with {found.wanted} instances"
+    except HttpResponseError as exc:
+        if exc.status_code == 409:
+            return Begun(outcome="in_progress", detail=describe_error(exc))
+        return Begun(outcome="refused", detail=describe_error(exc))
+    except AzureError as exc:
+        return Begun(outcome="refused", detail=describe_error(exc))
+    return Begun(outcome="started" if handle else "in_progress", handle=handle, detail=what)
 
 
 def _get(client: Any, resource_group: str, name: str) -> Any:
@@ -94,7 +137,7 @@ def _definition(plan: PlanContext, scale_set: ScaleSet, capacity: int, tags: dic
         ip_config["loadBalancerBackendAddressPools"] = [{"id": scale_set.backend_pool}]
     return {
         "location": plan.regions.secondary,
-        "tags": tags,
+        "tags": {**tags, PLAN_TAG: plan.name},
         "sku": {"name": scale_set.sku, "capacity": capacity},
         "properties": {
             "upgradePolicy": {"mode": "Manual"},
@@ -116,19 +159,15 @@ def _definition(plan: PlanContext, scale_set: ScaleSet, capacity: int, tags: dic
     }
 
 
-def _wait_for_instances(clients: AzureClients, sub: str, resource_group: str, name: str, wanted: int) -> int:
-    """Poll the scale set's VMs until `wanted` of them have succeeded provisioning."""
-    client = clients.compute(sub)
-    deadline = time.monotonic() + INSTANCES_WAIT_SECONDS
-    while True:
-        with azure_call():
-            vms = list(client.virtual_machine_scale_set_vms.list(resource_group, name))
-        running = sum(1 for vm in vms if vm.properties and vm.properties.provisioning_state == "Succeeded")
-        if running >= wanted and len(vms) == wanted:
-            return running
-        if time.monotonic() > deadline:
-            raise StepFailed(f"{name}: {running} of {wanted} instances running after {INSTANCES_WAIT_SECONDS}s")
-        time.sleep(min(clients.settings.polling_interval, 5))
+def reading(
+    clients: AzureClients, plan: PlanContext, scale_set: ScaleSet, resource_group: str, capacity: int | None = None
+) -> Reading:
+    """Is the scale set serving with its capacity right now? (the split-brain guard before DNS)"""
+    found = assess(clients, plan, scale_set, resource_group, capacity=capacity)
+    detail = (
+        found.error or f"{found.running} of {found.wanted} instances running ({found.provisioning_state or 'absent'})"
+    )
+    return Reading(resource=f"scale set {scale_set.name}", in_target=found.done and not found.error, detail=detail)
 
 
 def describe(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet, resource_group: str) -> dict[str, object]:
@@ -152,26 +191,18 @@ def describe(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet, reso
 def preview_provision(
     clients: AzureClients, plan: PlanContext, scale_set: ScaleSet, resource_group: str, *, capacity: int | None = None
 ) -> PlannedStep:
-    """What `provision` would do now, read-only."""
-    wanted = scale_set.capacity if capacity is None else capacity
-    vmss_id = parse_resource_id(scale_set_id(plan, scale_set, resource_group))
-    action = "create" if scale_set.mode == "create" else "scale"
+    """What a failover would do to the scale set now, read-only: the branch's first read."""
+    found = assess(clients, plan, scale_set, resource_group, capacity=capacity)
+    name = parse_resource_id(found.resource).name
+    action = "create" if scale_set.mode == "create" and not found.exists else "scale"
 
-    def planned(status: PlannedStatus, act: str, detail: str) -> PlannedStep:
-        return PlannedStep(kind="scale_set", resource=str(vmss_id), action=act, status=status, detail=detail)
+    def planned(status: PlannedStatus, detail: str) -> PlannedStep:
+        return PlannedStep(kind="scale_set", resource=found.resource, action=action, status=status, detail=detail)
 
-    try:
-        current = _get(clients.compute(vmss_id.subscription_id), vmss_id.resource_group, vmss_id.name)
-    except AzureError as exc:
-        return planned("would_fail", action, f"{vmss_id.name} cannot be read: {describe_error(exc)}")
-    if current is None and scale_set.mode == "scale":
-        return planned("would_fail", "scale", f"the pre-provisioned scale set {vmss_id.name} does not exist")
-    if current is None and wanted == 0:
-        return planned("already_done", "scale", f"{vmss_id.name} does not exist, so nothing runs there")
-    if current is None:
-        return planned("to_do", "create", f"create {vmss_id.name} ({scale_set.sku}) with {wanted} instances")
-    have = current.sku.capacity if current.sku else None
-    state = current.properties.provisioning_state if current.properties else None
-    if have == wanted and state == "Succeeded":
-        return planned("already_done", "scale", f"{vmss_id.name} runs {have} instances")
-    return planned("to_do", "scale", f"scale {vmss_id.name} from {have} to {wanted} instances")
+    if found.error:
+        return planned("would_fail", found.error)
+    if found.done:
+        return planned("already_done", f"{name} runs {found.running} instances" if found.exists else "nothing to do")
+    if not found.exists:
+        return planned("to_do", f"create {name} ({scale_set.sku}) with {found.wanted} instances")
+    return planned("to_do", f"scale {name} from {found.capacity} to {found.wanted} instances")

@@ -1,31 +1,39 @@
-"""Azure Cosmos DB accounts: move the write region, reading state before acting.
+"""Azure Cosmos DB accounts: read both regions, start a write-region move, say where it stands.
 
 While both regions answer, a failover priority change (the target region to priority 0) is a
-planned failover with no data loss. During an outage of the write region Azure refuses a priority
-change; Microsoft's documented outage path for a single-write-region account is to take the
-failed region offline, which moves writes to the next region by failover priority. That may lose
-writes not yet replicated, and the region stays offline until Microsoft brings it back, so
-regionshift takes it only when the plan allows data loss, and never in a drill or a failback.
+planned failover with no data loss ("Manual failover", Cosmos DB high availability, Learn); it
+"needs every region healthy". During an outage of the write region Microsoft's documented path for
+a single-write-region account is service-managed failover, or taking the failed region offline
+(`offlineRegion`), which moves writes to the next region by failover priority. That may lose
+writes not yet replicated, and the region stays offline until Microsoft brings it back: whether
+it may be taken is decided by `regionshift.safety` on evidence, never here.
+
+Whether a region is up is read where clients read data: each region's `documentEndpoint`, asked
+without credentials (a live endpoint answers 401). The account's ARM answer alone says nothing
+about a region's health, and a refused priority change does not say *which* region is down: the
+secondary's own outage refuses it too (that refusal must never take the healthy primary offline).
 """
 
 from __future__ import annotations
 
-import time
+from typing import Any
 
-from azure.core.exceptions import AzureError
+from azure.core.exceptions import AzureError, HttpResponseError
 from azure.mgmt.cosmosdb.models import FailoverPolicies, FailoverPolicy, RegionForOnlineOffline
 
+from regionshift.azure import lro
 from regionshift.azure.clients import AzureClients
-from regionshift.azure.outcomes import Step, StepFailed, azure_call, describe_error
+from regionshift.azure.outcomes import describe_error
 from regionshift.azure.planned import PlannedStatus, PlannedStep
 from regionshift.azure.regions import display_name, same_region
-from regionshift.contracts import StepOutcome
+from regionshift.contracts import Assessment, Begun, SideState
 from regionshift.plan import CosmosAccount, PlanContext
+from regionshift.safety import Reading, answered
 
 # What Microsoft documents as the bound on lost writes for a region outage with session (and
 # weaker) consistency: the estimate reported when a forced path is taken.
 DOCUMENTED_RPO_SECONDS = 15 * 60
-WRITE_REGION_WAIT_SECONDS = 600
+BUSY_STATES = {"updating", "creating", "deleting"}
 
 
 def account_id(plan: PlanContext, account: CosmosAccount) -> str:
@@ -35,90 +43,124 @@ def account_id(plan: PlanContext, account: CosmosAccount) -> str:
     )
 
 
-def fail_over(
-    clients: AzureClients, plan: PlanContext, account: CosmosAccount, *, to_primary: bool = False
-) -> StepOutcome:
-    """Make the target region (secondary, or primary when failing back) the write region."""
-    target = plan.regions.primary if to_primary else plan.regions.secondary
-    source = plan.regions.secondary if to_primary else plan.regions.primary
-    step = Step("cosmos", account_id(plan, account), "failover")
-    client = clients.cosmos(plan.subscription_of(account))
+def _regions(plan: PlanContext, to_primary: bool) -> tuple[str, str]:
+    """(target, source) regions."""
+    if to_primary:
+        return plan.regions.primary, plan.regions.secondary
+    return plan.regions.secondary, plan.regions.primary
+
+
+def assess(clients: AzureClients, plan: PlanContext, account: CosmosAccount, *, to_primary: bool) -> Assessment:
+    target, source = _regions(plan, to_primary)
+    resource = account_id(plan, account)
     try:
-        with azure_call():
-            acct = client.database_accounts.get(account.resource_group, account.name)
-        regions = _regions_by_priority(acct)
-        if not any(same_region(r, target) for r in regions):
-            return step.failed(f"{display_name(target)} is not one of the account's regions ({', '.join(regions)})")
-        if same_region(_write_region(acct), target):
-            return step.already(f"{display_name(target)} is already the write region", forced=False)
-
-        step.action = "planned_failover"
-        try:
-            with azure_call():
-                client.database_accounts.begin_failover_priority_change(
-                    account.resource_group, account.name, _priorities(regions, target)
-                ).result()
-        except StepFailed as refused:
-            if to_primary:
-                return step.failed(f"failing back needs both regions (priority change refused: {refused})")
-            if plan.policy.data_loss != "allow":
-                return step.failed(
-                    f"the planned failover was refused ({refused}); only taking {display_name(source)} "
-                    "offline (possible data loss) would work, and the plan's policy.data_loss is 'forbid'"
-                )
-            return _offline(clients, plan, account, step, source, target)
-        return _confirm(clients, plan, account, step, target, forced=False)
-    except StepFailed as exc:
-        return step.failed(str(exc))
-
-
-def _offline(
-    clients: AzureClients, plan: PlanContext, account: CosmosAccount, step: Step, source: str, target: str
-) -> StepOutcome:
-    step.action = "forced_failover"
-    client = clients.cosmos(plan.subscription_of(account))
-    with azure_call():
-        client.database_accounts.begin_offline_region(
-            account.resource_group, account.name, RegionForOnlineOffline(region=display_name(source))
-        ).result()
-    return _confirm(clients, plan, account, step, target, forced=True)
-
-
-def _confirm(
-    clients: AzureClients, plan: PlanContext, account: CosmosAccount, step: Step, target: str, *, forced: bool
-) -> StepOutcome:
-    """Wait until the account reports the target as its write region (the LRO may finish first)."""
-    client = clients.cosmos(plan.subscription_of(account))
-    deadline = time.monotonic() + WRITE_REGION_WAIT_SECONDS
-    while True:
-        with azure_call():
-            acct = client.database_accounts.get(account.resource_group, account.name)
-        if same_region(_write_region(acct), target):
-            break
-        if time.monotonic() > deadline:
-            return step.failed(f"the write region is still {_write_region(acct)} after the failover finished")
-        time.sleep(min(clients.settings.polling_interval, 5))
-    if forced:
-        return step.done(
-            f"{display_name(target)} is now the write region (forced: the failed region was taken offline "
-            "and stays offline until Microsoft brings it back)",
-            forced=True,
-            rpo_seconds=float(DOCUMENTED_RPO_SECONDS),
-            rpo_basis="documented upper bound for session consistency",
+        acct = clients.cosmos(plan.subscription_of(account), probe=True).database_accounts.get(
+            account.resource_group, account.name
         )
-    return step.done(
-        f"{display_name(target)} is now the write region (planned, no data loss)", forced=False, rpo_seconds=0.0
+    except AzureError as exc:
+        detail = f"the account cannot be read: {describe_error(exc)}"
+        return Assessment(
+            resource=resource,
+            target=SideState(region=target, answered=False, detail=detail),
+            source=SideState(region=source, answered=False, detail=detail),
+            error=detail,
+        )
+    regions = _regions_by_priority(acct)
+    if not any(same_region(r, target) for r in regions):
+        error = f"{display_name(target)} is not one of the account's regions ({', '.join(regions)})"
+        return Assessment(
+            resource=resource,
+            target=SideState(region=target, answered=False, detail=error),
+            source=SideState(region=source, answered=False),
+            error=error,
+        )
+    state = str(getattr(acct.properties, "provisioning_state", "") or "")
+    return Assessment(
+        resource=resource,
+        target=_side(clients, acct, target),
+        source=_side(clients, acct, source),
+        done=same_region(_write_region(acct), target),
+        in_progress=state.lower() in BUSY_STATES,
+        facts={"write_region": _write_region(acct), "regions": regions, "provisioning_state": state},
     )
 
 
-def _regions_by_priority(acct: object) -> list[str]:
-    props = acct.properties  # type: ignore[attr-defined]
+def _side(clients: AzureClients, acct: Any, region: str) -> SideState:
+    props = acct.properties
+    role = "offline"
+    if any(same_region(loc.location_name, region) for loc in props.read_locations or []):
+        role = "read"
+    if same_region(_write_region(acct), region):
+        role = "write"
+    endpoint = next(
+        (loc.document_endpoint for loc in props.locations or [] if same_region(loc.location_name, region)), None
+    )
+    if not endpoint:
+        return SideState(region=region, answered=False, role=role, detail="the account names no endpoint there")
+    status, detail = clients.probe_url(endpoint)
+    return SideState(region=region, answered=answered(status), role=role, detail=f"{endpoint}: {detail}")
+
+
+def begin_failover(
+    clients: AzureClients, plan: PlanContext, account: CosmosAccount, *, to_primary: bool, forced: bool
+) -> Begun:
+    """Start the write region's move: a priority change (planned) or, when the branch decided so,
+    taking the source region offline (forced). Reads the account first."""
+    target, source = _regions(plan, to_primary)
+    client = clients.cosmos(plan.subscription_of(account)).database_accounts
+    try:
+        acct = client.get(account.resource_group, account.name)
+        if same_region(_write_region(acct), target):
+            return Begun(outcome="done", detail=f"{display_name(target)} is already the write region")
+        state = str(getattr(acct.properties, "provisioning_state", "") or "")
+        if state.lower() in BUSY_STATES:
+            return Begun(outcome="in_progress", detail=f"the account is {state}")
+        if forced:
+            region = RegionForOnlineOffline(region=display_name(source))
+            handle = lro.start(
+                plan.subscription_of(account),
+                lambda **kw: client.begin_offline_region(account.resource_group, account.name, region, **kw),
+            )
+        else:
+            policies = _priorities(_regions_by_priority(acct), target)
+            handle = lro.start(
+                plan.subscription_of(account),
+                lambda **kw: client.begin_failover_priority_change(
+                    account.resource_group, account.name, policies, **kw
+                ),
+            )
+    except HttpResponseError as exc:
+        if exc.status_code == 409:
+            return Begun(outcome="in_progress", detail=describe_error(exc))
+        return Begun(outcome="refused", detail=describe_error(exc))
+    except AzureError as exc:
+        return Begun(outcome="refused", detail=describe_error(exc))
+    what = f"taking {display_name(source)} offline" if forced else f"priority change to {display_name(target)}"
+    if handle is None:
+        return Begun(outcome="done", detail=f"{what} finished at once")
+    return Begun(outcome="started", handle=handle, detail=f"{what} started")
+
+
+def reading(clients: AzureClients, plan: PlanContext, account: CosmosAccount, *, to_primary: bool = False) -> Reading:
+    """Do writes go to the target region right now? (the split-brain guard before DNS)"""
+    label = f"cosmos {account.name}"
+    target, _ = _regions(plan, to_primary)
+    try:
+        acct = clients.cosmos(plan.subscription_of(account)).database_accounts.get(account.resource_group, account.name)
+    except AzureError as exc:
+        return Reading(resource=label, in_target=False, detail=f"cannot be read: {describe_error(exc)}")
+    write = _write_region(acct)
+    return Reading(resource=label, in_target=same_region(write, target), detail=f"writes go to {write}")
+
+
+def _regions_by_priority(acct: Any) -> list[str]:
+    props = acct.properties
     policies = sorted(props.failover_policies or [], key=lambda p: p.failover_priority)
     return [p.location_name for p in policies] or [loc.location_name for loc in props.locations or []]
 
 
-def _write_region(acct: object) -> str | None:
-    writes = getattr(acct.properties, "write_locations", None) or []  # type: ignore[attr-defined]
+def _write_region(acct: Any) -> str | None:
+    writes = getattr(acct.properties, "write_locations", None) or []
     return writes[0].location_name if writes else None
 
 
@@ -137,63 +179,42 @@ def describe(clients: AzureClients, plan: PlanContext, account: CosmosAccount) -
     except AzureError as exc:
         return {**state, "error": describe_error(exc)}
     state["write_region"] = _write_region(acct)
+    online = [loc.location_name for loc in (acct.properties.read_locations if acct.properties else None) or []]
     state["locations"] = [
-        {"region": loc.location_name, "priority": loc.failover_priority}
+        {"region": loc.location_name, "priority": loc.failover_priority, "online": loc.location_name in online}
         for loc in (acct.properties.locations if acct.properties else None) or []
     ]
     return state
 
 
 def preview_failover(
-    clients: AzureClients,
-    plan: PlanContext,
-    account: CosmosAccount,
-    *,
-    to_primary: bool = False,
-    source_answers: bool | None = None,
+    clients: AzureClients, plan: PlanContext, account: CosmosAccount, *, to_primary: bool = False
 ) -> PlannedStep:
-    """What `fail_over` would do now, read-only. Whether Azure refuses the planned priority change
-    (which is what sends `fail_over` down the forced path) is known only by trying, so the caller
-    passes what it observed of the source region: None means not known, and the planned path is
-    shown with the fallback the policy allows."""
-    target = plan.regions.primary if to_primary else plan.regions.secondary
-    source = plan.regions.secondary if to_primary else plan.regions.primary
-    resource = account_id(plan, account)
+    """What a failover would do now, read-only: the same reads the branch starts with."""
+    found = assess(clients, plan, account, to_primary=to_primary)
+    target, source = _regions(plan, to_primary)
 
     def planned(status: PlannedStatus, action: str, detail: str, forced: bool | None = None) -> PlannedStep:
-        return PlannedStep(kind="cosmos", resource=resource, action=action, status=status, forced=forced, detail=detail)
+        return PlannedStep(
+            kind="cosmos", resource=found.resource, action=action, status=status, forced=forced, detail=detail
+        )
 
-    try:
-        acct = clients.cosmos(plan.subscription_of(account)).database_accounts.get(account.resource_group, account.name)
-    except AzureError as exc:
-        return planned("would_fail", "failover", f"the account cannot be read: {describe_error(exc)}")
-    regions = _regions_by_priority(acct)
-    if not any(same_region(r, target) for r in regions):
-        return planned("would_fail", "failover", f"{display_name(target)} is not one of the account's regions")
-    if same_region(_write_region(acct), target):
+    if found.error:
+        return planned("would_fail", "failover", found.error)
+    if found.done:
         return planned("already_done", "failover", f"{display_name(target)} is already the write region", False)
-    if source_answers is not False:
-        fallback = (
-            "failing back needs both regions"
-            if to_primary
-            else (
-                f"if Azure refuses it, {display_name(source)} is taken offline (forced)"
-                if plan.policy.data_loss == "allow"
-                else "if Azure refuses it, the step fails (policy.data_loss is 'forbid')"
-            )
-        )
-        known = "" if source_answers else f"; {fallback}"
-        return planned("to_do", "planned_failover", f"priority change to {display_name(target)}{known}", False)
+    if not found.target.answered:
+        return planned("would_fail", "failover", f"{display_name(target)} does not answer: {found.target.detail}")
+    if found.source.answered:
+        return planned("to_do", "planned_failover", f"priority change to {display_name(target)}", False)
     if to_primary or plan.policy.data_loss != "allow":
-        return planned(
-            "would_fail",
-            "planned_failover",
-            f"{display_name(source)} does not answer, so Azure would refuse the priority change, and "
-            + ("failing back needs both regions" if to_primary else "policy.data_loss is 'forbid'"),
-        )
+        why = "failing back needs both regions" if to_primary else "policy.data_loss is 'forbid'"
+        return planned("would_fail", "planned_failover", f"{display_name(source)} does not answer, and {why}")
+    evidence = plan.policy.outage_evidence
     return planned(
         "to_do",
         "forced_failover",
-        f"take {display_name(source)} offline so writes move to {display_name(target)} (forced: possible data loss)",
+        f"take {display_name(source)} offline so writes move to {display_name(target)}, if it still does not "
+        f"answer after {evidence.failed_probes} probes over {evidence.window_seconds}s (possible data loss)",
         forced=True,
     )

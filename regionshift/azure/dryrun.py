@@ -2,10 +2,9 @@
 
 It calls the `preview_*` function beside each domain operation, in the failover's own order (data
 and compute, then DNS only if all of those would succeed), so it cannot promise what the run
-would not do. One fact a preview cannot read is whether Azure would refuse a Cosmos DB priority
-change (the run learns it by trying): the dry run predicts it from whether the plan's primary SQL
-servers answer, which is the same regional outage (and says so); without SQL groups it shows the
-planned path with the policy's fallback.
+would not do. Each preview makes the branch's own first reads (both sides of every replica); what
+it cannot know now is whether a side that does not answer will still not answer once the evidence
+window has passed, so a forced step is shown with that condition.
 """
 
 from __future__ import annotations
@@ -16,19 +15,10 @@ from regionshift.azure.planned import PlannedStep
 from regionshift.plan import Plan
 
 
-def primary_answers(clients: AzureClients, plan: Plan) -> bool | None:
-    """Whether the primary region answers, asked of the plan's primary SQL servers (None: no SQL)."""
-    answers = [
-        sql._answers(clients, plan.subscription_of(g), sql.primary_server(g), g.name) for g in plan.sql_failover_groups
-    ]
-    return any(answers) if answers else None
-
-
 def preview_plan(clients: AzureClients, plan: Plan) -> list[PlannedStep]:
     clients = clients.probing()  # read-only: a region that does not answer is reported, not waited for
-    source = primary_answers(clients, plan)
     steps = [sql.preview_failover(clients, plan, g) for g in plan.sql_failover_groups]
-    steps += [cosmos.preview_failover(clients, plan, a, source_answers=source) for a in plan.cosmos_accounts]
+    steps += [cosmos.preview_failover(clients, plan, a) for a in plan.cosmos_accounts]
     steps += [
         compute.preview_provision(clients, plan, s, plan.failover_resource_group)
         for s in plan.scale_sets
@@ -36,7 +26,7 @@ def preview_plan(clients: AzureClients, plan: Plan) -> list[PlannedStep]:
     ]
     if any(s.mode == "create" for s in plan.scale_sets):
         group = resources.preview_group(
-            clients, plan.subscription_id, plan.failover_resource_group, plan.regions.secondary
+            clients, plan.subscription_id, plan.failover_resource_group, plan.regions.secondary, plan.name
         )
         steps.append(group)
         steps += [

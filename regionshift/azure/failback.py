@@ -1,10 +1,11 @@
 """Is the primary region ready to take the workload back? Read-only checks run before a failback.
 
-A failback is planned (no data loss), so it needs the primary side of every data replica to
-answer and to have caught up: each SQL failover group's replication healthy again on the old
-primary server, and the primary region back online in every Cosmos DB account (a region taken
-offline during the outage stays offline until Microsoft brings it back). The DNS records must
-exist to be switched back. A refusal names exactly what is not ready.
+A failback is planned (no data loss), so every service of the primary must answer *positively*
+(`regionshift.safety.FAILBACK_NEEDS_POSITIVE_HEALTH`), not merely fail to report an error: each SQL
+failover group's old primary server answers, as the secondary, with replication caught up; each
+Cosmos DB account's primary region answers at its own endpoint and is online in the account again
+(a region taken offline during the outage stays offline until Microsoft brings it back); every
+DNS record exists to be switched back. A refusal names exactly what is not ready.
 """
 
 from __future__ import annotations
@@ -14,50 +15,56 @@ from azure.core.exceptions import AzureError
 from regionshift.azure import cosmos, dns, sql
 from regionshift.azure.clients import AzureClients
 from regionshift.azure.outcomes import Step, describe_error
-from regionshift.azure.regions import display_name, same_region
-from regionshift.contracts import StepOutcome
-from regionshift.plan import CosmosAccount, DnsRecord, Plan, SqlFailoverGroup
+from regionshift.azure.regions import display_name
+from regionshift.contracts import PlanSlice, StepOutcome
+from regionshift.plan import CosmosAccount, DnsRecord, PlanContext, SqlFailoverGroup
 
 # Replication states of a failover group in which its secondary is caught up with the primary.
 CAUGHT_UP = {"CATCH_UP"}
 
 
-def sql_primary_ready(clients: AzureClients, plan: Plan, group: SqlFailoverGroup) -> StepOutcome:
-    sub = plan.subscription_of(group)
-    primary = sql.primary_server(group)
-    step = Step("check", primary.failover_group_id(sub, group.name), "primary_ready")
-    try:
-        fg = clients.sql(sub, probe=True).failover_groups.get(group.resource_group, group.server, group.name)
-    except AzureError as exc:
-        return step.failed(f"the primary server {group.server} does not answer: {describe_error(exc)}")
-    props = fg.properties
-    role = str(getattr(props.replication_role, "value", props.replication_role)) if props else "Unknown"
-    state = str(getattr(props.replication_state, "value", props.replication_state)) if props else "Unknown"
-    if role == "Primary":
+def sql_primary_ready(clients: AzureClients, plan: PlanContext, group: SqlFailoverGroup) -> StepOutcome:
+    found = sql.assess(clients, plan, group, to_primary=True)
+    step = Step("check", found.resource, "primary_ready")
+    primary = found.target
+    if found.error:
+        return step.failed(found.error)
+    if not primary.answered:
+        return step.failed(f"the primary server {group.server} does not answer: {primary.detail}")
+    if primary.role == "Primary":
         return step.already(f"{group.server} is the primary already")
-    if state not in CAUGHT_UP:
-        return step.failed(f"{group.server} is {role} but replication is {state}, not caught up")
-    return step.done(f"{group.server} answers and is caught up ({state})", replication_state=state)
-
-
-def cosmos_primary_ready(clients: AzureClients, plan: Plan, account: CosmosAccount) -> StepOutcome:
-    step = Step("check", cosmos.account_id(plan, account), "primary_ready")
-    try:
-        acct = clients.cosmos(plan.subscription_of(account)).database_accounts.get(account.resource_group, account.name)
-    except AzureError as exc:
-        return step.failed(describe_error(exc))
-    props = acct.properties
-    online = [str(loc.location_name) for loc in (props.read_locations if props else None) or []]
-    primary = plan.regions.primary
-    if not any(same_region(r, primary) for r in online):
+    if primary.state not in CAUGHT_UP:
         return step.failed(
-            f"{display_name(primary)} is not online in {account.name} (online: {', '.join(online) or 'none'}); "
-            "a region taken offline comes back only when Microsoft brings it online"
+            f"{group.server} is {primary.role} but replication is {primary.state or 'unknown'}, not caught up"
         )
-    return step.done(f"{display_name(primary)} is online in {account.name}")
+    if not found.source.answered:
+        return step.failed(
+            f"the secondary's server does not answer ({found.source.detail}): a planned failback needs both"
+        )
+    return step.done(f"{group.server} answers and is caught up ({primary.state})", replication_state=primary.state)
 
 
-def dns_record_ready(clients: AzureClients, plan: Plan, record: DnsRecord) -> StepOutcome:
+def cosmos_primary_ready(clients: AzureClients, plan: PlanContext, account: CosmosAccount) -> StepOutcome:
+    found = cosmos.assess(clients, plan, account, to_primary=True)
+    step = Step("check", found.resource, "primary_ready")
+    primary = display_name(plan.regions.primary)
+    if found.error:
+        return step.failed(found.error)
+    if found.target.role == "offline":
+        return step.failed(
+            f"{primary} is not online in {account.name}; a region taken offline comes back only when Microsoft "
+            "brings it online"
+        )
+    if not found.target.answered:
+        return step.failed(f"{primary} does not answer for {account.name}: {found.target.detail}")
+    if found.done:
+        return step.already(f"{primary} is the write region of {account.name} already")
+    if not found.source.answered:
+        return step.failed(f"the secondary region does not answer for {account.name}: {found.source.detail}")
+    return step.done(f"{primary} answers and is online in {account.name}")
+
+
+def dns_record_ready(clients: AzureClients, plan: PlanContext, record: DnsRecord) -> StepOutcome:
     step = Step("check", dns.record_label(record), "record_exists")
     try:
         clients.dns(plan.subscription_of(record)).record_sets.get(
@@ -68,8 +75,9 @@ def dns_record_ready(clients: AzureClients, plan: Plan, record: DnsRecord) -> St
     return step.done(f"{dns.record_label(record)} exists; it will point at {', '.join(record.targets('primary'))}")
 
 
-def failback_readiness(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
-    checks = [sql_primary_ready(clients, plan, g) for g in plan.sql_failover_groups]
-    checks += [cosmos_primary_ready(clients, plan, a) for a in plan.cosmos_accounts]
-    checks += [dns_record_ready(clients, plan, r) for r in plan.dns_records]
+def failback_readiness(clients: AzureClients, part: PlanSlice) -> list[StepOutcome]:
+    plan = PlanContext.model_validate(part.plan)
+    checks = [sql_primary_ready(clients, plan, SqlFailoverGroup.model_validate(g)) for g in part.sql_failover_groups]
+    checks += [cosmos_primary_ready(clients, plan, CosmosAccount.model_validate(a)) for a in part.cosmos_accounts]
+    checks += [dns_record_ready(clients, plan, DnsRecord.model_validate(r)) for r in part.dns_records]
     return checks

@@ -1,22 +1,87 @@
-"""The current state of every resource a plan names: the run report's final-state section."""
+"""Reading a plan's resources in slices: the report's final state, and the guard before DNS.
+
+`slices` cuts a plan into parts of at most `size` resources (pure: orchestrators call it while
+replaying); `describe_slice` and `read_slice` read one part, a few resources at a time in
+threads, so a thousand resources are read in seconds, not one after another.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
 
 from regionshift.azure import compute, cosmos, dns, resources, sql
 from regionshift.azure.clients import AzureClients
-from regionshift.plan import Plan
+from regionshift.contracts import PlanSlice
+from regionshift.plan import CosmosAccount, DnsRecord, Plan, PlanContext, ScaleSet, SqlFailoverGroup
+from regionshift.safety import Reading
+
+T = TypeVar("T")
+SLICE_SIZE = 25
+READ_THREADS = 4  # per activity: with many activities at once, ARM's read budget is the limit
 
 
-def describe_plan(clients: AzureClients, plan: Plan, resource_group: str | None = None) -> list[dict[str, Any]]:
+def slices(
+    plan: Plan, *, size: int = SLICE_SIZE, dns: bool = True, compute: bool = True, **fields: Any
+) -> list[PlanSlice]:
+    """The plan's resources in parts of at most `size`, in plan order (SQL, Cosmos, compute, DNS)."""
+    items: list[tuple[str, dict[str, Any]]] = [
+        ("sql_failover_groups", g.model_dump(mode="json")) for g in plan.sql_failover_groups
+    ]
+    items += [("cosmos_accounts", a.model_dump(mode="json")) for a in plan.cosmos_accounts]
+    if compute:
+        items += [("scale_sets", s.model_dump(mode="json")) for s in plan.scale_sets]
+    if dns:
+        items += [("dns_records", r.model_dump(mode="json")) for r in plan.dns_records]
+    context = plan.context().model_dump(mode="json")
+    parts: list[PlanSlice] = []
+    for start in range(0, max(len(items), 1), size):
+        lists: dict[str, list[dict[str, Any]]] = {}
+        for key, item in items[start : start + size]:
+            lists.setdefault(key, []).append(item)
+        parts.append(PlanSlice.model_validate({"plan": context, **lists, **fields}))
+    return parts
+
+
+def _parallel(work: list[Callable[[], T]]) -> list[T]:
+    if len(work) <= 1:
+        return [w() for w in work]
+    with ThreadPoolExecutor(min(READ_THREADS, len(work))) as pool:
+        return list(pool.map(lambda w: w(), work))
+
+
+def describe_slice(clients: AzureClients, part: PlanSlice) -> list[dict[str, Any]]:
     """Read-only: one entry per resource, each saying where it stands now (or why it cannot be read)."""
-    group = resource_group or plan.failover_resource_group
-    states: list[dict[str, Any]] = []
-    states += [sql.describe(clients, plan, g) for g in plan.sql_failover_groups]
-    states += [cosmos.describe(clients, plan, a) for a in plan.cosmos_accounts]
-    if any(s.mode == "create" for s in plan.scale_sets):
-        states.append(resources.describe_group(clients, plan.subscription_id, group))
-    states += [compute.describe(clients, plan, s, group) for s in plan.scale_sets]
-    states += [dns.describe(clients, plan, r) for r in plan.dns_records]
-    return states
+    plan = PlanContext.model_validate(part.plan)
+    group = part.resource_group or plan.failover_resource_group
+    work: list[Callable[[], dict[str, Any]]] = []
+    work += [partial(sql.describe, clients, plan, SqlFailoverGroup.model_validate(g)) for g in part.sql_failover_groups]
+    work += [partial(cosmos.describe, clients, plan, CosmosAccount.model_validate(a)) for a in part.cosmos_accounts]
+    if part.include_group:
+        work.append(partial(resources.describe_group, clients, plan.subscription_id, group))
+    work += [partial(compute.describe, clients, plan, ScaleSet.model_validate(s), group) for s in part.scale_sets]
+    work += [partial(dns.describe, clients, plan, DnsRecord.model_validate(r)) for r in part.dns_records]
+    return _parallel(work)
+
+
+def read_slice(clients: AzureClients, part: PlanSlice) -> list[Reading]:
+    """The split-brain guard's reads: is every data primary, write region and scale set in the target?"""
+    plan = PlanContext.model_validate(part.plan)
+    back = part.direction == "to_primary"
+    group = part.resource_group or plan.failover_resource_group
+    work: list[Callable[[], Reading]] = []
+    work += [
+        partial(sql.reading, clients, plan, SqlFailoverGroup.model_validate(g), to_primary=back)
+        for g in part.sql_failover_groups
+    ]
+    work += [
+        partial(cosmos.reading, clients, plan, CosmosAccount.model_validate(a), to_primary=back)
+        for a in part.cosmos_accounts
+    ]
+    work += [
+        partial(compute.reading, clients, plan, ScaleSet.model_validate(s), group, part.capacity)
+        for s in part.scale_sets
+    ]
+    return _parallel(work)

@@ -263,7 +263,7 @@ def check_sql(clients: AzureClients, plan: PlanContext, group: SqlFailoverGroup)
     sub = plan.subscription_of(group)
     step = Step("check", sql.primary_server(group).failover_group_id(sub, group.name), "sql_failover_group")
     try:
-        partner = sql.partner_server(clients, sub, group)
+        partner = sql.partner_server(clients, plan, group)
     except StepFailed as exc:
         return step.failed(str(exc))
     client = clients.sql(sub)

@@ -51,6 +51,8 @@ def run_environment(
             "REGIONSHIFT_STATE_DIR": str(state_dir),
             # The emulator answers in (compressed) seconds; poll it at that pace.
             "REGIONSHIFT_POLLING_INTERVAL": os.environ.get("REGIONSHIFT_POLLING_INTERVAL", "0.2"),
+            # Durable timers wait in the emulator's (compressed) seconds too.
+            "REGIONSHIFT_HOST_CLOCK_SPEED": str(emulator.state.clock.speed),
         }
         saved = {k: os.environ.get(k) for k in env}
         os.environ.update(env)

@@ -22,6 +22,7 @@ from regionshift.cli.progress import branch_rows, progress_table
 from regionshift.contracts import RunReport, RunRequest
 from regionshift.errors import RunRefused
 from regionshift.host import DurableHost
+from regionshift.host.clock import ScaledClock
 from regionshift.plan import Plan
 from regionshift.reports import render_text_summary
 from regionshift.settings import Settings
@@ -44,7 +45,8 @@ def open_host(settings: Settings) -> DurableHost:
     import function_app  # the composition root: the very orchestrators and activities Azure runs
 
     settings.state_dir.mkdir(parents=True, exist_ok=True)
-    return DurableHost(function_app.app, settings.state_dir / "durable.sqlite")
+    clock = ScaledClock(settings.host_clock_speed) if settings.host_clock_speed != 1 else None
+    return DurableHost(function_app.app, settings.state_dir / "durable.sqlite", clock=clock)
 
 
 def run_orchestration(

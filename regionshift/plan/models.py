@@ -281,8 +281,23 @@ CheckName = Literal[
 CHECK_NAMES: tuple[str, ...] = get_args(CheckName)
 
 
+class OutageEvidence(StrictModel):
+    """What counts as positive evidence that the primary is down, before a data-loss action
+    (regionshift.safety). The defaults are Route 53 health checks' own (a failure threshold of 3
+    at a 30-second interval: "Values that you specify when you create or update health checks",
+    Amazon Route 53 Developer Guide): three probes with no answer, spanning at least 60 seconds."""
+
+    failed_probes: Annotated[int, Field(ge=2, le=20)] = 3
+    window_seconds: Annotated[int, Field(ge=0, le=3600)] = 60
+
+    @property
+    def interval_seconds(self) -> float:
+        return self.window_seconds / (self.failed_probes - 1)
+
+
 class Policy(StrictModel):
     data_loss: Literal["forbid", "allow"] = "forbid"
+    outage_evidence: OutageEvidence = OutageEvidence()
     # How a failover starts. `required`: a person approves through the webhook's links first.
     # `automatic`: it acts once `confirmation` agrees; when that second signal does not confirm,
     # it falls back to asking for approval.

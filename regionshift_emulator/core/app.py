@@ -15,7 +15,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from regionshift_emulator.core import admin, lro, metadata
+from regionshift_emulator.core import admin, dataplane, lro, metadata
 from regionshift_emulator.core.errors import (
     ArmError,
     InternalServerError,
@@ -48,6 +48,8 @@ class EmulatorApp:
         request = Request(environ)
         if request.path.startswith("/_emulator/"):
             response = admin.handle(self.state, request)
+        elif request.path.startswith(dataplane.PREFIX):
+            response = dataplane.handle(self.state, request)
         elif request.path.rstrip("/") == "/metadata/endpoints":
             response = metadata.endpoints(request)
         else:

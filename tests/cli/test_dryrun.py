@@ -74,19 +74,14 @@ def test_primary_outage_with_data_loss_forbidden_would_fail_and_keeps_dns(
 
 
 def test_after_a_failover_every_step_is_already_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from regionshift.azure import compute, cosmos, dns, resources, sql
-    from regionshift.azure.clients import default_clients
+    from regionshift.cli.runs import run_quietly
+    from regionshift.names import Orchestrators
+    from regionshift.settings import Settings
 
     plan = example_plan()
     with app_on_emulator(plan, None, tmp_path, monkeypatch):
-        clients = default_clients()
-        sql.fail_over(clients, plan, plan.sql_failover_groups[0])
-        cosmos.fail_over(clients, plan, plan.cosmos_accounts[0])
-        resources.ensure_group(clients, plan.subscription_id, plan.failover_resource_group, "centralus", {})
-        for scale_set in plan.scale_sets:
-            compute.provision(clients, plan, scale_set, plan.failover_resource_group)
-        for record in plan.dns_records:
-            dns.switch(clients, plan, record, "secondary")
+        # A real failover on the embedded host (planned: every region answers), then the dry run.
+        assert run_quietly(Orchestrators.FAILOVER, "failover-setup", plan, Settings.from_env()).status == "succeeded"
         code, steps = dry_run()
     assert code == 0
     assert {s["status"] for s in steps} == {"already_done"}

@@ -62,7 +62,9 @@ def test_simulated_failover_prints_the_report_as_json(tmp_path: Path) -> None:
     assert report["status"] == "succeeded"
     assert report["instance_id"] == "failover-contoso-web"
     kinds = sorted({s["kind"] for s in report["steps"]})
-    assert kinds == ["cosmos", "dns", "resource_group", "scale_set", "sql"]
+    assert kinds == ["check", "cosmos", "dns", "resource_group", "scale_set", "sql"]
+    (guard,) = [s for s in report["steps"] if s["kind"] == "check"]
+    assert guard["action"] == "split_brain_guard" and guard["status"] == "succeeded"
     for key in ("plan", "started_at", "ended_at", "rto_seconds"):
         assert report[key] is not None
     assert sorted(p.suffix for p in (tmp_path / "reports").iterdir()) == [".html", ".json"]

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from app_host import app_host
 
 from regionshift.contracts import RunReport, RunRequest
 from regionshift.host import DurableHost
@@ -28,12 +29,11 @@ def start_unapproved(host: DurableHost, plan_json: dict, instance_id: str) -> st
 def test_failover_acts_only_after_approval(
     decision: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import function_app
 
     plan = example_plan()
     with (
         app_on_emulator(plan, None, tmp_path, monkeypatch) as emu,
-        DurableHost(function_app.app, tmp_path / "durable.sqlite") as host,
+        app_host(tmp_path) as host,
     ):
         approval_id = start_unapproved(host, plan.model_dump(mode="json"), "failover-gated")
         time.sleep(0.3)
@@ -58,7 +58,6 @@ def test_automatic_policy_acts_only_when_the_second_signal_confirms(
     outage: list[str], expected_decision: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The Log Analytics query is answered by the emulator's query API, found through the env alone."""
-    import function_app
 
     data = example_plan(data_loss="allow").model_dump(mode="json")
     data["policy"].update(
@@ -73,7 +72,7 @@ def test_automatic_policy_acts_only_when_the_second_signal_confirms(
     )
     with (
         app_on_emulator(example_plan(), {"outage": outage}, tmp_path, monkeypatch) as emu,
-        DurableHost(function_app.app, tmp_path / "durable.sqlite") as host,
+        app_host(tmp_path) as host,
     ):
         approval_id = start_unapproved(host, data, "failover-auto")
         if expected_decision == "approve":

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_host import app_host
 
 from regionshift.contracts import RunReport, RunRequest
-from regionshift.host import DurableHost
 from regionshift.names import Orchestrators
 from regionshift.plan import Plan
 from regionshift_emulator.harness import app_on_emulator, clear_log, example_plan, writes
@@ -16,12 +16,11 @@ from regionshift_emulator.harness import app_on_emulator, clear_log, example_pla
 def run(
     orchestrator: str, plan: Plan, state_dir: Path, instance_id: str, resource_group: str | None = None
 ) -> RunReport:
-    import function_app
 
     request = RunRequest(
         plan=plan.model_dump(mode="json"), started_by="test", approved=True, resource_group=resource_group
     )
-    with DurableHost(function_app.app, state_dir / "durable.sqlite") as host:
+    with app_host(state_dir) as host:
         host.start_new(orchestrator, request.model_dump(mode="json"), instance_id=instance_id)
         status = host.wait_for_completion(instance_id, timeout=120)
     assert status.output is not None, status.failure

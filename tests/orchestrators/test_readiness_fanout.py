@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_host import app_host
 from azure.durable_functions.models.history.HistoryEventType import HistoryEventType as E
 
 from regionshift.azure.clients import default_clients
@@ -41,12 +42,11 @@ def run_readiness(host: DurableHost, plan: Plan, instance_id: str) -> list[StepO
 def test_every_check_unit_is_scheduled_in_one_episode_before_any_completes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import function_app
 
     plan = example_plan()
     with (
         app_on_emulator(plan, None, tmp_path, monkeypatch),
-        DurableHost(function_app.app, tmp_path / "durable.sqlite") as host,
+        app_host(tmp_path) as host,
     ):
         run_readiness(host, plan, "readiness-fanout")
         history = host.get_history("readiness-fanout")
@@ -62,13 +62,12 @@ def test_every_check_unit_is_scheduled_in_one_episode_before_any_completes(
 def test_outcomes_keep_the_unit_order_when_the_first_unit_finishes_last(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import function_app
 
     monkeypatch.setattr(server, "EmulatorApp", SlowImages)
     plan = example_plan()
     with (
         app_on_emulator(plan, None, tmp_path, monkeypatch),
-        DurableHost(function_app.app, tmp_path / "durable.sqlite") as host,
+        app_host(tmp_path) as host,
     ):
         fanned = run_readiness(host, plan, "readiness-order")
         history = host.get_history("readiness-order")

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from app_host import app_host
 
 from regionshift.contracts import RunReport, RunRequest
 from regionshift.host import DurableHost
@@ -33,12 +34,11 @@ def run(host: DurableHost, request: RunRequest, instance_id: str) -> RunReport:
 def test_an_approved_alert_failover_stops_on_a_missing_permission_before_any_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import function_app
 
     plan = example_plan()
     with (
         app_on_emulator(plan, {"missing_permissions": [DENIED]}, tmp_path, monkeypatch) as emu,
-        DurableHost(function_app.app, tmp_path / "durable.sqlite") as host,
+        app_host(tmp_path) as host,
     ):
         request = RunRequest(plan=plan.model_dump(mode="json"), started_by="alert:rule", approved=False)
         report = run(host, request, "failover-gate")
@@ -53,12 +53,11 @@ def test_an_approved_alert_failover_stops_on_a_missing_permission_before_any_wri
 def test_a_person_started_failover_goes_on_and_reports_the_failing_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import function_app
 
     plan = example_plan()
     with (
         app_on_emulator(plan, {"missing_permissions": [DENIED]}, tmp_path, monkeypatch) as emu,
-        DurableHost(function_app.app, tmp_path / "durable.sqlite") as host,
+        app_host(tmp_path) as host,
     ):
         request = RunRequest(plan=plan.model_dump(mode="json"), started_by="cli:ana", approved=True)
         report = run(host, request, "failover-person")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from regionshift_emulator.core import dataplane
 from regionshift_emulator.core.errors import ArmError, BadRequest, Conflict
 from regionshift_emulator.core.regions import UnknownRegion, display_name, short_name
 from regionshift_emulator.core.service import Backend
@@ -182,7 +183,7 @@ class CosmosBackend(Backend):
 
     # --- rendering --------------------------------------------------------------------------------
 
-    def render(self, account: Resource) -> dict[str, Any]:
+    def render(self, account: Resource, base_url: str = "https://localhost/") -> dict[str, Any]:
         name = account.name
         priority = account.internal["priority"]
         offline = account.internal["offline"]
@@ -191,7 +192,7 @@ class CosmosBackend(Backend):
             return {
                 "id": f"{name}-{region}",
                 "locationName": display_name(region),
-                "documentEndpoint": f"https://{name}-{region}.documents.azure.com:443/",
+                "documentEndpoint": dataplane.endpoint(base_url, name, region),
                 "provisioningState": "Succeeded",
                 "failoverPriority": priority.index(region),
                 "isZoneRedundant": False,

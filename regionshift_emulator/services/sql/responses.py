@@ -17,6 +17,19 @@ def get_server(req: ArmRequest) -> Response:
     return json_response(backend.render_server(backend.server(_server_id(req))))
 
 
+def list_servers(req: ArmRequest) -> Response:
+    """Servers of the subscription. ARM gathers a list from every region; the servers of a region
+    in outage are left out (harsher than a partial answer that names them, as Azure's may)."""
+    backend = req.backend(SqlBackend)
+    prefix = f"/subscriptions/{req.params['subscriptionId']}/".lower()
+    servers = [
+        s
+        for s in req.state.store.of_type("Microsoft.Sql/servers")
+        if s.key.startswith(prefix) and not req.state.region_down(s.location)
+    ]
+    return json_response({"value": [backend.render_server(s) for s in servers]})
+
+
 def get_database(req: ArmRequest) -> Response:
     backend = req.backend(SqlBackend)
     server = backend.server(_server_id(req))

@@ -9,6 +9,7 @@ _SERVER = (
 _GROUP = _SERVER + "/failoverGroups/{failoverGroupName}"
 
 RULES = [
+    Rule("/subscriptions/{subscriptionId}/providers/Microsoft.Sql/servers", ["GET"], responses.list_servers),
     Rule(_SERVER, ["GET"], responses.get_server),
     Rule(_SERVER + "/databases/{databaseName}", ["GET"], responses.get_database),
     Rule(_SERVER + "/failoverGroups", ["GET"], responses.list_failover_groups),

@@ -1,0 +1,92 @@
+"""Fan-out in batches: many branches without one history that grows with the plan.
+
+Durable replays an orchestration's whole history at every episode, and a parent gets an episode
+each time one of its children ends. A thousand branches straight under the failover would make
+its history long and every replay slow. So branches go in batches of at most `BATCH`: each batch
+is a `fan_out` sub-orchestration of its own (nested when there are more batches than `BATCH`), and
+every history stays short however large the plan is.
+
+A branch is a sub-orchestration or an activity; its result is a step outcome (or a list of them)
+as plain JSON. Branches never raise: they return failures as outcomes, so a fan-in sees every
+branch end (Durable's `task_all` fails fast on a raised error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any, Literal
+
+import azure.durable_functions as df
+from pydantic import BaseModel, ConfigDict
+
+from regionshift.contracts import StepKind, StepOutcome
+from regionshift.names import Orchestrators
+
+bp = df.Blueprint()
+BATCH = 25
+
+
+class Branch(BaseModel):
+    """One branch of a fan-out: what to call, with what, and the suffix of its instance id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["orchestrator", "activity"] = "orchestrator"
+    name: str
+    key: str  # unique among its siblings; the branch's instance id is `<parent>:<key>`
+    input: Any = None
+
+
+def never_raises(context: Any, kind: StepKind, body: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
+    """Run a branch's body (`yield from`); a bug in it ends the branch as a failed step instead of
+    failing the whole run's fan-in (which would leave no report)."""
+    try:
+        return (yield from body)
+    except Exception as exc:  # deterministic: the same history raises the same error on replay
+        return StepOutcome(
+            kind=kind,
+            resource=context.instance_id,
+            action="unknown",
+            status="failed",
+            detail=f"internal error in the branch: {type(exc).__name__}: {exc}",
+        ).model_dump(mode="json")
+
+
+def run_branches(context: Any, branches: list[Branch]) -> Generator[Any, Any, list[Any]]:
+    """Run every branch and return their results in order, flattened one level (`yield from`)."""
+    if not branches:
+        return []
+    if len(branches) <= BATCH:
+        tasks = [
+            context.call_activity(b.name, b.input)
+            if b.kind == "activity"
+            else context.call_sub_orchestrator(b.name, b.input, instance_id=f"{context.instance_id}:{b.key}")
+            for b in branches
+        ]
+        results = yield context.task_all(tasks)
+    else:
+        size = BATCH
+        while -(-len(branches) // size) > BATCH:  # ceil: at most BATCH batches at this level
+            size *= BATCH
+        batches = [branches[i : i + size] for i in range(0, len(branches), size)]
+        results = yield context.task_all(
+            [
+                context.call_sub_orchestrator(
+                    Orchestrators.FAN_OUT,
+                    [b.model_dump(mode="json") for b in batch],
+                    instance_id=f"{context.instance_id}:b{index}",
+                )
+                for index, batch in enumerate(batches)
+            ]
+        )
+    flat: list[Any] = []
+    for result in results:
+        flat += result if isinstance(result, list) else [result]
+    return flat
+
+
+@bp.function_name(Orchestrators.FAN_OUT)
+@bp.orchestration_trigger(context_name="context")
+def fan_out(context: df.DurableOrchestrationContext) -> Generator[Any, Any, list[Any]]:
+    branches = [Branch.model_validate(b) for b in context.get_input()]
+    return (yield from run_branches(context, branches))

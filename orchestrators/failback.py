@@ -84,8 +84,22 @@ def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
         data = outcomes((yield from run_branches(context, replica_branches(plan, "to_primary"))))
         steps += data
         if not all(s.ok for s in data):
-            # The data stays (or went back to) the secondary: serve from there again.
-            context.set_custom_status(progress("restore_compute", steps, total))
+            # The workload goes on serving from the secondary: what moved home moves back (planned
+            # only), so the data is not split between the regions, and the compute comes back up.
+            context.set_custom_status(progress("restore", steps, total))
+            moved = [s.status == "succeeded" for s in data]
+            back = plan.model_copy(
+                update={
+                    "sql_failover_groups": [g for g, m in zip(plan.sql_failover_groups, moved, strict=False) if m],
+                    "cosmos_accounts": [
+                        a
+                        for a, m in zip(plan.cosmos_accounts, moved[len(plan.sql_failover_groups) :], strict=False)
+                        if m
+                    ],
+                    "policy": plan.policy.model_copy(update={"data_loss": "forbid"}),
+                }
+            )
+            undone = outcomes((yield from run_branches(context, replica_branches(back, "to_secondary", key="undo"))))
             restore = [s for s in plan.scale_sets if s.mode == "scale"]
             branches = scale_set_branches(context_plan, restore, key="restore")
             if any(s.mode == "create" for s in plan.scale_sets):
@@ -93,10 +107,8 @@ def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
                 branches += scale_set_branches(
                     context_plan, creates, key="restore", resource_group=plan.failover_resource_group
                 )
-            restored = outcomes((yield from run_branches(context, branches)))
-            for step in restored:
-                step.action = "restore"
-            steps += restored
+            restored = undone + outcomes((yield from run_branches(context, branches)))
+            steps += [s.model_copy(update={"action": f"restore_{s.action}"}) for s in restored]
     else:
         steps += [
             skipped("sql", g.name, "planned_failover", "not started: quiesce failed") for g in plan.sql_failover_groups

@@ -43,13 +43,15 @@ def activity_input(
     ).model_dump(mode="json")
 
 
-def replica_branches(plan: Plan, direction: Direction, *, confirmed_outage: bool = False) -> list[Branch]:
+def replica_branches(
+    plan: Plan, direction: Direction, *, confirmed_outage: bool = False, key: str = ""
+) -> list[Branch]:
     """One branch per SQL failover group and Cosmos DB account, in plan order."""
     context = plan.context()
     branches = [
         Branch(
             name=Orchestrators.SQL_BRANCH,
-            key=f"sql{i}",
+            key=f"{key}sql{i}",
             input=activity_input(context, g, direction=direction, confirmed_outage=confirmed_outage),
         )
         for i, g in enumerate(plan.sql_failover_groups)
@@ -57,7 +59,7 @@ def replica_branches(plan: Plan, direction: Direction, *, confirmed_outage: bool
     branches += [
         Branch(
             name=Orchestrators.COSMOS_BRANCH,
-            key=f"cosmos{i}",
+            key=f"{key}cosmos{i}",
             input=activity_input(context, a, direction=direction, confirmed_outage=confirmed_outage),
         )
         for i, a in enumerate(plan.cosmos_accounts)

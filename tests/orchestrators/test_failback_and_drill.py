@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_host import app_host
+from app_runs import app_host
 
 from regionshift.contracts import RunReport, RunRequest
 from regionshift.names import Orchestrators

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_host import app_host
+from app_runs import app_host
 
 from regionshift.contracts import RunReport, RunRequest
 from regionshift.names import Orchestrators

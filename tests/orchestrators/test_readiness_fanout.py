@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_host import app_host
+from app_runs import app_host
 from azure.durable_functions.models.history.HistoryEventType import HistoryEventType as E
 
 from regionshift.azure.clients import default_clients

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from app_host import app_host
+from app_runs import app_host
 
 from regionshift.contracts import RunReport, RunRequest
 from regionshift.host import DurableHost

@@ -18,7 +18,7 @@ from rich.live import Live
 
 from regionshift.cli.console import err, out
 from regionshift.cli.exit_codes import ExitCode
-from regionshift.cli.progress import branch_rows, progress_table
+from regionshift.cli.progress import ProgressReader, progress_table
 from regionshift.contracts import RunReport, RunRequest
 from regionshift.errors import RunRefused
 from regionshift.host import DurableHost
@@ -99,23 +99,25 @@ def _follow(host: DurableHost, instance_id: str) -> Any:
     per change otherwise (CI logs, pipes)."""
     if not err.is_terminal:
         return _follow_lines(host, instance_id)
+    reader = ProgressReader(host)
     with Live(console=err, refresh_per_second=8, transient=True) as live:
         while True:
             status = host.wait_for_completion(instance_id, timeout=0.25)
-            live.update(progress_table(_phase(status), branch_rows(host, instance_id)))
+            live.update(progress_table(_phase(status), reader.rows(instance_id), err.width))
             if status.is_terminal:
                 return status
 
 
 def _follow_lines(host: DurableHost, instance_id: str) -> Any:
     seen: dict[tuple[str, str], str] = {}
+    reader = ProgressReader(host)
     phase = ""
     while True:
         status = host.wait_for_completion(instance_id, timeout=0.25)
         if _phase(status) != phase:
             phase = _phase(status)
             err.print(f"phase: {phase}", highlight=False)
-        for row in branch_rows(host, instance_id):
+        for row in reader.rows(instance_id):
             key = (row.activity, row.resource)
             if seen.get(key) != row.status:
                 seen[key] = row.status

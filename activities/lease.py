@@ -9,6 +9,8 @@ state before they change it, so running either twice is harmless (see `regionshi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import azure.durable_functions as df
 from pydantic import ValidationError
 
@@ -18,25 +20,24 @@ from regionshift.names import Activities
 bp = df.Blueprint()
 
 
-def _request(payload: object) -> LeaseRequest | LeaseOutcome:
+def _answer(payload: object, act: Callable[[LeaseRequest], LeaseOutcome]) -> dict:
     try:
-        return LeaseRequest.model_validate(payload)
+        request = LeaseRequest.model_validate(payload)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in exc.errors())
-        return LeaseOutcome(granted=False, backend="local", error=True, detail=f"bad lease request: {problems}")
+        outcome = LeaseOutcome(granted=False, backend="local", error=True, detail=f"bad lease request: {problems}")
+    else:
+        outcome = act(request)
+    return outcome.model_dump(mode="json")
 
 
 @bp.function_name(Activities.ACQUIRE_RUN_LEASE)
 @bp.activity_trigger(input_name="payload")
 def acquire_run_lease(payload: dict) -> dict:
-    request = _request(payload)
-    outcome = request if isinstance(request, LeaseOutcome) else acquire_lease(request)
-    return outcome.model_dump(mode="json")
+    return _answer(payload, acquire_lease)
 
 
 @bp.function_name(Activities.RELEASE_RUN_LEASE)
 @bp.activity_trigger(input_name="payload")
 def release_run_lease(payload: dict) -> dict:
-    request = _request(payload)
-    outcome = request if isinstance(request, LeaseOutcome) else release_lease(request)
-    return outcome.model_dump(mode="json")
+    return _answer(payload, release_lease)

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from regionshift.errors import PlanError
 from regionshift.plan import parse_plan
+from regionshift_emulator.harness import example_plan
 
-BASE = """
-name: contoso-web
-subscription_id: 00000000-0000-0000-0000-000000000000
-regions: {primary: eastus2, secondary: centralus}
-failover_resource_group: contoso-dr
-cosmos_accounts: [{resource_group: rg-data, name: cosmos-orders}]
-"""
+BASE = yaml.safe_dump({k: v for k, v in example_plan().model_dump(mode="json").items() if k != "lock"})
 
 
 def test_lock_is_optional() -> None:

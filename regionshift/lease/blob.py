@@ -13,7 +13,12 @@ https://learn.microsoft.com/rest/api/storageservices/lease-blob):
   412 `LeaseIdMismatchWithBlobOperation` / `LeaseNotPresentWithBlobOperation` with a stale one).
   That is how a run proves it holds the lease: the grant is final only once the holder's facts are
   written under its lease id.
-Checked against Azurite 3.37 (tests/lease), which answers the same codes.
+The same operations in the REST spec: Azure/azure-rest-api-specs,
+specification/storage/data-plane/Microsoft.BlobStorage/stable/2025-01-05/blob.json (Blob_AcquireLease,
+Blob_BreakLease, Blob_ReleaseLease, Blob_SetMetadata). Checked against Azurite 3.37 (tests/lease),
+which answers the same codes. Whether Azure changes a blob's ETag on a lease operation is not
+documented; nothing here depends on it (Azurite does not): a break racing a fresh holder either
+fails its If-Match, or breaks a holder that then fails to write its facts and is not granted.
 
 The holder's facts live in the blob's metadata (percent-encoded: metadata values are HTTP header
 values, ASCII only) and stay there after release, with `released_at`, for the next reader.

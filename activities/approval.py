@@ -81,7 +81,7 @@ def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
 
 @bp.function_name(Activities.SEND_APPROVAL_REQUEST)
 @bp.activity_trigger(input_name="payload")
-def send_approval_request(payload: dict[str, Any]) -> dict[str, Any]:
+def send_approval_request(payload: dict) -> dict:
     args = SendRequestInput.model_validate(payload)
     try:
         key = approval_key()
@@ -98,7 +98,7 @@ def send_approval_request(payload: dict[str, Any]) -> dict[str, Any]:
 
 @bp.function_name(Activities.CONFIRM_OUTAGE)
 @bp.activity_trigger(input_name="payload")
-def confirm(payload: dict[str, Any]) -> dict[str, Any]:
+def confirm(payload: dict) -> dict:
     plan = Plan.model_validate(payload["plan"])
     if plan.policy.confirmation is None:
         return {"confirmed": False, "signals": [], "summary": "the plan names no confirmation signal"}

@@ -6,7 +6,6 @@ the blob container is where reports are kept)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import azure.durable_functions as df
 
@@ -22,7 +21,7 @@ log = logging.getLogger("regionshift.activities")
 
 @bp.function_name(Activities.PUBLISH_REPORT)
 @bp.activity_trigger(input_name="payload")
-def publish_report(payload: dict[str, Any]) -> list[str]:
+def publish_report(payload: dict) -> list:
     """Returns the report's links (paths and blob URLs); a failure to publish is logged and
     returned as a link-less note, never raised: the run's outcome must not depend on it."""
     try:

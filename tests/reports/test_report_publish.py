@@ -15,20 +15,12 @@ from report_azurite import DEV_ACCOUNT, DEV_KEY, Azurite
 from rich.console import Console
 
 from regionshift.contracts import RunReport
-from regionshift.plan import parse_plan
+from regionshift.plan import load_plan, parse_plan
 from regionshift.reports import BlobTarget, publish, render_text_summary
 from regionshift.reports.upload import ACCOUNT_URL_ENV, CONNECTION_STRING_ENV, CONTAINER_ENV
 from regionshift.settings import Settings
 
-PLAN = """
-name: contoso-web
-subscription_id: 00000000-0000-0000-0000-000000000000
-regions: {primary: eastus2, secondary: centralus}
-failover_resource_group: contoso-dr
-dns_records:
-  - {resource_group: rg-dns, zone: contoso.com, name: www, type: CNAME,
-     primary: web-eus2.contoso.net, secondary: web-cus.contoso.net}
-"""
+EXAMPLE_PLAN = Path(__file__).resolve().parents[2] / "plans" / "example.yaml"  # contoso-web, no reports section
 
 
 @pytest.fixture
@@ -131,7 +123,8 @@ def test_outside_the_functions_host_reports_default_to_the_working_folder() -> N
 
 
 def test_the_environment_names_the_storage_when_the_plan_does_not() -> None:
-    plan = parse_plan(PLAN)
+    plan = load_plan(EXAMPLE_PLAN)
+    assert plan.reports is None
     env = {ACCOUNT_URL_ENV: "https://stdr.blob.core.windows.net", CONNECTION_STRING_ENV: ""}
     target = BlobTarget.for_plan(plan, env=env)
     assert target is not None
@@ -142,7 +135,10 @@ def test_the_environment_names_the_storage_when_the_plan_does_not() -> None:
     )
     other = BlobTarget.for_plan(plan, env={**env, CONTAINER_ENV: "dr-reports"})
     assert other is not None and other.container == "dr-reports"
-    own = parse_plan(PLAN + "reports: {storage_account_url: 'https://stplan.blob.core.windows.net', container: mine}\n")
+    own = parse_plan(
+        EXAMPLE_PLAN.read_text()
+        + "reports: {storage_account_url: 'https://stplan.blob.core.windows.net', container: mine}\n"
+    )
     mine = BlobTarget.for_plan(own, env=env)
     assert mine is not None and (mine.account_url, mine.container) == ("https://stplan.blob.core.windows.net", "mine")
 

@@ -147,26 +147,41 @@ def worker_venv(requirements: Path, venv: Path = WORKER_VENV) -> Path:
     return ensure_tool(venv, requirement_lines(requirements), "python", timeout=INSTALL_TIMEOUT, python=find_python())
 
 
-def index_app(worker_python: Path, app_dir: Path, result_path: Path) -> dict[str, Any]:
-    """Run tests/app/worker_index.py on `app_dir` in the worker's venv; its JSON result."""
-    env = {
+def run_in_worker(
+    worker_python: Path, script: Path, app_dir: Path, result_path: Path, *args: str, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Run `script <app_dir> <args...> <result_path>` in the worker's venv, isolated (`-I`: no
+    PYTHONPATH, no user site) and from the app's folder as the worker runs; its JSON result."""
+    environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(result_path.parent),
+        "PYTHONDONTWRITEBYTECODE": "1",  # a read-only package gets no __pycache__ in Azure either
         # Set by the Functions host in Azure (the app reads its plans from the package).
         "FUNCTIONS_WORKER_RUNTIME": "python",
         "REGIONSHIFT_PLANS": "plans",
+        **(env or {}),
     }
     done = subprocess.run(
-        [str(worker_python), "-I", str(INDEX_SCRIPT), str(app_dir), str(result_path)],
+        [str(worker_python), "-I", str(script), str(app_dir), *args, str(result_path)],
         cwd=app_dir,
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=300,
     )
     if done.returncode != 0 or not result_path.exists():
-        raise AssertionError(f"worker_index.py failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+        raise AssertionError(f"{script.name} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
     return json.loads(result_path.read_text(encoding="utf-8"))
+
+
+def index_app(worker_python: Path, app_dir: Path, result_path: Path) -> dict[str, Any]:
+    """tests/app/worker_index.py's result for `app_dir`: the worker's indexing of the app."""
+    return run_in_worker(worker_python, INDEX_SCRIPT, app_dir, result_path)
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file (with its bytes) and folder under `folder`."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None for p in folder.rglob("*")}
 
 
 def fresh_app_functions() -> list[Any]:

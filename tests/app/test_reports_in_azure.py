@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 import yaml
-from app_package import REPO
+from app_package import REPO, snapshot
 
 KEY = "reports-e2e-function-key-0123456789"
 AZURITE_ACCOUNT = "devstoreaccount1"
@@ -131,11 +131,6 @@ def test_an_unreachable_storage_account_shows_in_the_run_status_and_nothing_is_w
     assert [Path(name).suffix for name in written] == [".html", ".json"]
     assert sorted(Path(link).name for link in run["report"]["links"]) == written
     assert snapshot(wwwroot) == before
-
-
-def snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Every file (with its bytes) and folder under `folder`."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None for p in folder.rglob("*")}
 
 
 def free_port() -> int:

@@ -4,7 +4,7 @@
 One module per Azure service; each exposes a `bp` blueprint that function_app.py registers.
 """
 
-from activities import checks, compute, cosmos, dns, operations, readiness, report, resources, sql, state
+from activities import checks, compute, cosmos, dns, lease, operations, readiness, report, resources, sql, state
 
 blueprints = [
     sql.bp,
@@ -17,4 +17,5 @@ blueprints = [
     checks.bp,
     readiness.bp,
     report.bp,
+    lease.bp,
 ]

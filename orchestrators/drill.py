@@ -15,11 +15,13 @@ does not scale them (their existence is a readiness check).
 from __future__ import annotations
 
 from collections.abc import Generator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import azure.durable_functions as df
 
+from orchestrators.lease import holding_lease
 from orchestrators.steps import activity_input, outcomes, progress, publish, report, skipped
 from orchestrators.waiting import sleep
 from regionshift.azure.readiness import blocking
@@ -58,6 +60,13 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
     request = RunRequest.model_validate(context.get_input())
     plan = Plan.model_validate(request.plan)
     started_at = context.current_utc_datetime  # the first episode's time: the same on every replay
+    body = partial(_drill, context, request, plan, started_at)
+    return (yield from holding_lease(context, "drill", plan, request, started_at, body))
+
+
+def _drill(
+    context: Any, request: RunRequest, plan: Plan, started_at: datetime, lease: dict[str, Any]
+) -> Generator[Any, Any, dict[str, Any]]:
     group = request.resource_group or drill_resource_group(plan, started_at.strftime("%Y%m%d%H%M%S"))
     tags = {PLAN_TAG: plan.name, DRILL_TAG: context.instance_id}
     creates = [s for s in plan.scale_sets if s.mode == "create"]
@@ -71,7 +80,15 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
     if refusal:
         ended = context.current_utc_datetime
         result = report(
-            "drill", plan, context.instance_id, started_at, ended, steps, request.started_by, reason=refusal
+            "drill",
+            plan,
+            context.instance_id,
+            started_at,
+            ended,
+            steps,
+            request.started_by,
+            reason=refusal,
+            lease=lease,
         )
         return (yield from publish(context, plan, result, total))
 
@@ -140,6 +157,7 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
         request.started_by,
         reason=f"readiness: {reason}" if reason else "",
         readiness=readiness,
+        lease=lease,
     )
     return (yield from publish(context, plan, result, total))
 

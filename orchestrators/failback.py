@@ -15,12 +15,14 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from datetime import datetime
 from typing import Any
 
 import azure.durable_functions as df
 
 from orchestrators.compute import scale_set_branches
 from orchestrators.fanout import Branch, run_branches
+from orchestrators.lease import holding_lease
 from orchestrators.steps import (
     activity_input,
     finish,
@@ -48,8 +50,23 @@ bp = df.Blueprint()
 def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
     request = RunRequest.model_validate(context.get_input())
     plan = Plan.model_validate(request.plan)
-    context_plan = plan.context()
     started_at = context.current_utc_datetime
+    return (
+        yield from holding_lease(
+            context,
+            "failback",
+            plan,
+            request,
+            started_at,
+            lambda lease: _failback(context, request, plan, started_at, lease),
+        )
+    )
+
+
+def _failback(
+    context: Any, request: RunRequest, plan: Plan, started_at: datetime, lease: dict[str, Any]
+) -> Generator[Any, Any, dict[str, Any]]:
+    context_plan = plan.context()
     total = 2 * len(plan.scale_sets) + len(plan.sql_failover_groups) + len(plan.cosmos_accounts)
     total += len(plan.dns_records) + 1
 
@@ -71,6 +88,7 @@ def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             request.started_by,
             reason=gate.reason,
             readiness=readiness,
+            lease=lease,
         )
         return (yield from publish(context, plan, refused, total))
 
@@ -147,4 +165,4 @@ def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             skipped("resource_group", plan.failover_resource_group, "delete", "kept: the failback did not complete")
         )
 
-    return (yield from finish(context, "failback", plan, request, started_at, steps, total, readiness))
+    return (yield from finish(context, "failback", plan, request, started_at, steps, total, readiness, lease))

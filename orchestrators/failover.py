@@ -16,12 +16,14 @@ Progress is published as a small custom status at phase boundaries (the extensio
 from __future__ import annotations
 
 from collections.abc import Generator
+from datetime import datetime
 from typing import Any
 
 import azure.durable_functions as df
 
 from orchestrators.compute import scale_set_branches
 from orchestrators.fanout import Branch, run_branches
+from orchestrators.lease import holding_lease
 from orchestrators.steps import (
     approval_step,
     finish,
@@ -49,6 +51,21 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     request = RunRequest.model_validate(context.get_input())
     plan = Plan.model_validate(request.plan)
     started_at = context.current_utc_datetime
+    return (
+        yield from holding_lease(
+            context,
+            "failover",
+            plan,
+            request,
+            started_at,
+            lambda lease: _failover(context, request, plan, started_at, lease),
+        )
+    )
+
+
+def _failover(
+    context: Any, request: RunRequest, plan: Plan, started_at: datetime, lease: dict[str, Any]
+) -> Generator[Any, Any, dict[str, Any]]:
     tags = {"regionshift-plan": plan.name, "regionshift-run": context.instance_id}
 
     def stopped(
@@ -66,6 +83,7 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             request.started_by,
             reason=reason,
             readiness=readiness,
+            lease=lease,
         )
         return (yield from publish(context, plan, result, 0))
 
@@ -80,6 +98,7 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
                     ApprovalInput(
                         plan=request.plan,
                         run_instance_id=context.instance_id,
+                        run_id=request.run_id,
                         # Whether the outage forces data loss is known only once the branches run:
                         # a plan that allows it gets the forced failover's approval rule up front.
                         forced=plan.policy.data_loss == "allow",
@@ -146,4 +165,4 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     else:
         steps += skipped_dns(plan, "to_secondary", "not switched: a data or compute branch failed")
 
-    return (yield from finish(context, "failover", plan, request, started_at, steps, total, readiness))
+    return (yield from finish(context, "failover", plan, request, started_at, steps, total, readiness, lease))

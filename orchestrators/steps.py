@@ -176,6 +176,7 @@ def report(
     resources: list[dict[str, Any]] | None = None,
     reason: str = "",
     readiness: list[StepOutcome] | None = None,
+    lease: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     failed = [s for s in steps if s.status == "failed"]
     rpos = [float(s.data["rpo_seconds"]) for s in steps if "rpo_seconds" in s.data]
@@ -195,6 +196,7 @@ def report(
         resources=resources or [],
         readiness=readiness or [],
         reason=reason or "; ".join(f"{s.kind} {s.resource}: {s.detail}" for s in failed),
+        lease=lease or {},
     ).model_dump(mode="json")
 
 
@@ -222,6 +224,7 @@ def finish(
     steps: list[StepOutcome],
     total: int,
     readiness: list[StepOutcome] | None = None,
+    lease: dict[str, Any] | None = None,
 ) -> Generator[Any, Any, dict[str, Any]]:
     """End a run (`result = yield from finish(...)`): read where every resource stands now, then
     build the report. The run's end is taken before that read, so it does not count in the RTO."""
@@ -238,6 +241,7 @@ def finish(
         request.started_by,
         state,
         readiness=readiness,
+        lease=lease,
     )
     return (yield from publish(context, plan, result, total))
 

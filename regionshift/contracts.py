@@ -7,6 +7,7 @@ class serialisation: the Durable history stores exactly this JSON.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any, Literal
 
@@ -148,9 +149,18 @@ class RunRequest(WireModel):
     # Made by whoever starts the run (CLI, trigger), never by the orchestrator: one value per start,
     # the same on every replay and on a resume. Leases and approval links are bound to it.
     run_id: str = ""
-    # sha256 of the plan as it was when the run started (`regionshift.plan.plan_digest`): a resumed
-    # run compares it with the plan file as it is now.
+    # sha256 of the plan as it was when the run started (`Plan.digest()`): a resumed run compares it
+    # with the plan file as it is now.
     plan_sha256: str = ""
+    # Break glass: take the plan's run lease from whichever run holds it (regionshift.lease).
+    break_lease: bool = False
+    # A person asked to go on although a readiness check failed or could not be answered.
+    force: bool = False
+
+    @classmethod
+    def new(cls, plan: Any, **fields: Any) -> RunRequest:
+        """A request for a new run of `plan` (a `Plan`): its own run id, and the plan's digest."""
+        return cls(plan=plan.model_dump(mode="json"), run_id=uuid.uuid4().hex, plan_sha256=plan.digest(), **fields)
 
 
 class RunProgress(WireModel):
@@ -177,6 +187,8 @@ class RunReport(WireModel):
     resources: list[dict[str, Any]] = []  # the final state of every resource the plan names
     readiness: list[StepOutcome] = []
     reason: str = ""
+    # The plan's run lease this run held (or was refused): backend, holder, a broken holder.
+    lease: dict[str, Any] = {}
     # Where the report was published (file paths and blob URLs); filled in after it was written.
     links: list[str] = []
     # Whether the report reached everywhere it should (the report folder, and the blob container

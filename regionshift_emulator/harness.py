@@ -47,6 +47,7 @@ def app_on_emulator(
         monkeypatch.setenv("REGIONSHIFT_POLLING_INTERVAL", "0.01")
         monkeypatch.setenv("REGIONSHIFT_RETRY_TOTAL", "1")
         monkeypatch.setenv("REGIONSHIFT_STATE_DIR", str(workdir / "state"))
+        monkeypatch.setenv("REGIONSHIFT_LEASE_DIR", str(workdir / "leases"))  # this test's own run leases
         monkeypatch.setenv("REGIONSHIFT_REPORT_DIR", str(workdir / "reports"))
         reset_default_clients()
         try:

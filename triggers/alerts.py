@@ -72,9 +72,7 @@ async def _start_or_record(
                 "action": "not_started",
                 "reason": f"the plan's last failover is {state}; start again by hand if needed",
             }
-        request = RunRequest(
-            plan=plan.model_dump(mode="json"), started_by=f"alert:{signal.rule or signal.alert_id}", approved=False
-        )
+        request = RunRequest.new(plan, started_by=f"alert:{signal.rule or signal.alert_id}", approved=False)
         payload = request.model_dump(mode="json")
         try:
             await client.start_new(Orchestrators.FAILOVER, instance_id, payload)

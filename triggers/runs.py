@@ -69,7 +69,7 @@ async def start_run(req: func.HttpRequest, client: df.DurableOrchestrationClient
     started_by = f"api:{who}" if who else "api"
     if not verified and isinstance(body.get("started_by"), str):
         started_by = f"api:{body['started_by'][:100]} (unverified)"
-    request = RunRequest(plan=plan.model_dump(mode="json"), started_by=started_by, approved=True)
+    request = RunRequest.new(plan, started_by=started_by, approved=True)
     instance_id = instance_id_for(operation, plan.name)
     await client.start_new(operations[operation], instance_id, request.model_dump(mode="json"))
     return respond(202, {"instance_id": instance_id, "status_url": f"/api/runs/{instance_id}"})

@@ -32,5 +32,5 @@ async def drill_schedule(timer: func.TimerRequest, client: df.DurableOrchestrati
         if status and runtime_status(status) in ACTIVE:
             log.info("drill of %s still running; skipped this tick", plan.name)
             continue
-        request = RunRequest(plan=plan.model_dump(mode="json"), started_by="schedule", approved=True)
+        request = RunRequest.new(plan, started_by="schedule", approved=True)
         await client.start_new(Orchestrators.DRILL, instance_id, request.model_dump(mode="json"))

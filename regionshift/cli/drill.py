@@ -18,6 +18,6 @@ from regionshift.plan import load_plan
 def drill(plan_path: Path, *, simulate: bool, scenario: Path | None, options: RunOptions) -> ExitCode:
     plan = load_plan(plan_path)
     group = drill_resource_group(plan, datetime.now(UTC).strftime("%Y%m%d%H%M%S"))
-    request = RunRequest(plan=plan.model_dump(mode="json"), started_by=who(), approved=True, resource_group=group)
+    request = RunRequest.new(plan, started_by=who(), approved=True, resource_group=group)
     with run_environment(plan, simulate=simulate, scenario_path=scenario, default_scenario=None) as settings:
         return run_orchestration("drill", Orchestrators.DRILL, plan, settings, options, request)

@@ -49,6 +49,8 @@ def run_environment(
         env = {
             **emulator.env,
             "REGIONSHIFT_STATE_DIR": str(state_dir),
+            # A simulation's run leases are its own: it excludes nothing real.
+            "REGIONSHIFT_LEASE_DIR": str(state_dir / "leases"),
             # The emulator answers in (compressed) seconds; poll it at that pace.
             "REGIONSHIFT_POLLING_INTERVAL": os.environ.get("REGIONSHIFT_POLLING_INTERVAL", "0.2"),
             # Durable timers wait in the emulator's (compressed) seconds too.

@@ -58,7 +58,9 @@ def run_orchestration(
     options: RunOptions,
     request: RunRequest | None = None,
 ) -> ExitCode:
-    request = request or RunRequest(plan=plan.model_dump(mode="json"), started_by=who(), approved=True)
+    request = request or RunRequest.new(plan, started_by=who(), approved=True)
+    if options.break_lease:
+        request = request.model_copy(update={"break_lease": True})
     instance_id = instance_id_for(operation, plan)
     # The run publishes its own report (the publish_report activity reads the report folder from
     # the settings), exactly as a run in Azure does.
@@ -86,7 +88,7 @@ def run_orchestration(
 
 def run_quietly(orchestrator: str, instance_id: str, plan: Plan, settings: Settings) -> RunReport:
     """Run an orchestration to its end without showing progress (e.g. to set a simulation up)."""
-    request = RunRequest(plan=plan.model_dump(mode="json"), started_by="simulation set-up", approved=True)
+    request = RunRequest.new(plan, started_by="simulation set-up", approved=True)
     with open_host(settings) as host:
         host.start_new(orchestrator, request.model_dump(mode="json"), instance_id=instance_id)
         status = host.wait_for_completion(instance_id)

@@ -43,9 +43,7 @@ NOW = "2026-01-01T00:00:00.000000Z"
 
 
 def orchestrator():
-    request = json.dumps(
-        RunRequest(plan=plan.model_dump(mode="json"), started_by="smoke", approved=True).model_dump(mode="json")
-    )
+    request = json.dumps(RunRequest.new(plan, started_by="smoke", approved=True).model_dump(mode="json"))
     history = [
         {"EventType": 12, "EventId": -1, "IsPlayed": False, "Timestamp": NOW},
         {

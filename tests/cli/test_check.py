@@ -67,5 +67,6 @@ def test_an_unknown_advisory_check_name_is_bad_input(tmp_path: Path) -> None:
 
 def test_simulate_checks_a_seeded_emulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REGIONSHIFT_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("REGIONSHIFT_LEASE_DIR", str(tmp_path / "leases"))
     result = run_check(tmp_path, EXAMPLE_PLAN, "--simulate")
     assert result.exit_code == 0, result.output

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def cli_env(tmp_path: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REGIONSHIFT_", "IDENTITY_"))}
     env["REGIONSHIFT_STATE_DIR"] = str(tmp_path / "state")
+    env["REGIONSHIFT_LEASE_DIR"] = str(tmp_path / "leases")
     env.update(extra or {})
     return env
 

@@ -15,7 +15,7 @@ from regionshift_emulator.harness import app_on_emulator, example_plan, writes
 
 
 def start_unapproved(host: DurableHost, plan_json: dict, instance_id: str) -> str:
-    request = RunRequest(plan=plan_json, started_by="alert:test-rule", approved=False)
+    request = RunRequest(plan=plan_json, started_by="alert:test-rule", approved=False, run_id=instance_id)
     host.start_new(Orchestrators.FAILOVER, request.model_dump(mode="json"), instance_id=instance_id)
     approval_id = f"{instance_id}:approval"
     deadline = time.monotonic() + 30

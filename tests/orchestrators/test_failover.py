@@ -23,7 +23,7 @@ def run_failover(plan: Plan, state_dir: Path, instance_id: str = "failover-test"
 
     # Durable timers (probe intervals, polls) run on a clock 60 times faster than real time.
     with app_host(state_dir) as host:
-        request = RunRequest(plan=plan.model_dump(mode="json"), started_by="test", approved=True)
+        request = RunRequest.new(plan, started_by="test", approved=True)
         host.start_new(Orchestrators.FAILOVER, request.model_dump(mode="json"), instance_id=instance_id)
         status = host.wait_for_completion(instance_id, timeout=120)
     assert status.is_terminal, status

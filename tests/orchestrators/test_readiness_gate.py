@@ -47,7 +47,7 @@ def test_an_approved_alert_failover_stops_on_a_missing_permission_before_any_wri
         app_on_emulator(plan, {"missing_permissions": [DENIED]}, tmp_path, monkeypatch) as emu,
         app_host(tmp_path) as host,
     ):
-        request = RunRequest(plan=plan.model_dump(mode="json"), started_by="alert:rule", approved=False)
+        request = RunRequest.new(plan, started_by="alert:rule", approved=False)
         report = run(host, request, "failover-gate")
         assert report.status == "failed"
         assert report.reason.startswith("stopped before any write: permissions ")
@@ -66,7 +66,7 @@ def test_a_person_started_failover_goes_on_and_reports_the_failing_check(
         app_on_emulator(plan, {"missing_permissions": [DENIED]}, tmp_path, monkeypatch) as emu,
         app_host(tmp_path) as host,
     ):
-        request = RunRequest(plan=plan.model_dump(mode="json"), started_by="cli:ana", approved=True)
+        request = RunRequest.new(plan, started_by="cli:ana", approved=True)
         report = run(host, request, "failover-person")
         # The emulator does not enforce permissions, so the run itself gets through.
         assert report.status == "succeeded", report.reason

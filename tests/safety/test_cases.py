@@ -208,3 +208,33 @@ def test_case9_drill_clean_up_is_retried_through_transient_errors(
         assert [d["status"] for d in deletes] == [503, 503, 202]
         leftovers = [r for r in emu.state.snapshot()["resources"] if "-drill-" in r.lower()]
         assert leftovers == []
+
+
+def test_case3_a_second_run_of_the_plan_is_refused_while_the_first_holds_its_lease(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failback started while a failover runs ends at once, naming the failover, and writes nothing."""
+    import time
+
+    from app_runs import app_host
+
+    from regionshift.contracts import RunReport, RunRequest
+
+    plan = example_plan()
+    with app_on_emulator(plan, {"latencies": {"default": 0, "sql.failover": 3}}, tmp_path, monkeypatch) as emu:
+        with app_host(tmp_path) as host:
+            host.start_new(Orchestrators.FAILOVER, RunRequest.new(plan, approved=True).model_dump(), "failover-1")
+            deadline = time.monotonic() + 30
+            while not writes(emu, "Microsoft.Sql"):  # the failover holds the lease and has started writing
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            host.start_new(Orchestrators.FAILBACK, RunRequest.new(plan, approved=True).model_dump(), "failback-1")
+            back = host.wait_for_completion("failback-1", timeout=60)
+            first = host.wait_for_completion("failover-1", timeout=60)
+        refused = RunReport.model_validate(back.output)
+        assert refused.status == "failed" and "another run holds this plan" in refused.reason
+        assert "failover-1" in refused.reason and refused.steps == []
+        assert RunReport.model_validate(first.output).status == "succeeded"
+        vmss = emu.state.snapshot()["resources"]
+        capacities = {r["name"]: r["sku"]["capacity"] for r in vmss.values() if r["type"].endswith("ScaleSets")}
+        assert capacities["worker-cus"] == 2  # never quiesced by the refused failback

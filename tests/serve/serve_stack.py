@@ -79,6 +79,7 @@ class Stack:
             "REGIONSHIFT_PLANS": str(tmp / "plan.yaml"),
             "REGIONSHIFT_APPROVAL_KEY": APPROVAL_KEY,
             "REGIONSHIFT_STATE_DIR": str(tmp),
+            "REGIONSHIFT_LEASE_DIR": str(tmp / "leases"),
             # https, so azure-core first asks the (held) identity endpoint for a token.
             "REGIONSHIFT_ARM_ENDPOINT": f"https://127.0.0.1:{self._azure_server.server_port}/",
             "REGIONSHIFT_RETRY_TOTAL": "0",

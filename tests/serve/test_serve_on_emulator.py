@@ -75,6 +75,7 @@ def test_an_alert_through_serve_fails_over_on_the_emulator_after_approval(tmp_pa
         REGIONSHIFT_FUNCTION_KEY=KEY,
         REGIONSHIFT_APPROVAL_KEY="serve-e2e-approval-signing-key-0123456789abcdef",
         REGIONSHIFT_STATE_DIR=str(tmp_path / "state"),
+        REGIONSHIFT_LEASE_DIR=str(tmp_path / "leases"),
     )
     serve = subprocess.Popen(
         [sys.executable, "-m", "regionshift", "serve", "--plan", str(plan_path), "--simulate", "--port", str(port)],

@@ -37,7 +37,7 @@ def run_app(
     instance_id = instance_id or f"{orchestrator}-test"
     fields = {"started_by": "test", "approved": True, **request}
     with app_host(state_dir) as host:
-        payload = RunRequest(plan=plan.model_dump(mode="json"), **fields).model_dump(mode="json")
+        payload = RunRequest.new(plan, **fields).model_dump(mode="json")
         host.start_new(orchestrator, payload, instance_id=instance_id)
         status = host.wait_for_completion(instance_id, timeout=timeout)
     assert status.is_terminal, status

@@ -155,14 +155,16 @@ def run_in_worker(
     environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(result_path.parent),
-        "PYTHONDONTWRITEBYTECODE": "1",  # a read-only package gets no __pycache__ in Azure either
+        # A read-only package gets no __pycache__ in Azure either. `-I` ignores PYTHON* variables, so
+        # the command line also says -B.
+        "PYTHONDONTWRITEBYTECODE": "1",
         # Set by the Functions host in Azure (the app reads its plans from the package).
         "FUNCTIONS_WORKER_RUNTIME": "python",
         "REGIONSHIFT_PLANS": "plans",
         **(env or {}),
     }
     done = subprocess.run(
-        [str(worker_python), "-I", str(script), str(app_dir), *args, str(result_path)],
+        [str(worker_python), "-I", "-B", str(script), str(app_dir), *args, str(result_path)],
         cwd=app_dir,
         env=environment,
         capture_output=True,

@@ -30,7 +30,9 @@ def ran(worker_python: Path, package: Path, tmp_path_factory: pytest.TempPathFac
     result = run_in_worker(
         worker_python, SMOKE_SCRIPT, wwwroot, work / "result.json", str(REPO / "plans" / "example.yaml"), env=env
     )
-    result["package_unchanged"] = snapshot(wwwroot) == before
+    after = snapshot(wwwroot)
+    result["package_unchanged"] = after == before
+    result["package_changes"] = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     result["temp"] = work / "temp"
     return result
 
@@ -49,7 +51,7 @@ def test_the_report_activity_publishes_to_the_temp_folder_and_says_it_is_not_kep
     assert all(Path(link).is_file() for link in published["links"])
     assert published["published"] is False
     assert published["publish_problems"][0].startswith("no storage account is named for reports")
-    assert ran["package_unchanged"]
+    assert ran["package_unchanged"], ran["package_changes"]
 
 
 def test_an_http_trigger_answers_through_azure_functions_2(ran: dict[str, Any]) -> None:

@@ -12,6 +12,8 @@ tests/app/test_worker_runs.py in the clean Python 3.13 venv, never imported by t
 - The approval_page HTTP trigger, with a `func.HttpRequest` carrying a forged token.
 """
 
+import asyncio
+import inspect
 import json
 import os
 import sys
@@ -92,7 +94,20 @@ def http_trigger():
         route_params={"instance": "failover-smoke", "decision": "approve"},
         body=b"",
     )
-    response = functions["approval_page"](request)
+    # A client binding as the Durable extension hands it in; a forged token is refused before any call.
+    webhooks = "http://127.0.0.1:9/runtime/webhooks/durabletask"
+    binding = {
+        "taskHubName": "hub",
+        "creationUrls": {},
+        "managementUrls": {"id": "INSTANCEID", "statusQueryGetUri": f"{webhooks}/instances/INSTANCEID"},
+        "baseUrl": webhooks,
+        "requiredQueryStringParameters": "",
+        "rpcBaseUrl": "http://127.0.0.1:9/durabletask/",
+        "httpBaseUrl": "",
+    }
+    response = functions["approval_page"](request, client=json.dumps(binding))
+    if inspect.iscoroutine(response):  # an async trigger (it reads the approval through the Durable client)
+        response = asyncio.run(response)
     return {
         "type": type(response).__name__,
         "status": response.status_code,

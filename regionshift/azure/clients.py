@@ -40,19 +40,29 @@ class AzureClients:
         self._probing = probing
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._probes: AzureClients | None = None
 
     @property
     def credential(self) -> TokenCredential:
         with self._lock:
-            if self._credential is None:
-                self._credential = DefaultAzureCredential()
-            return self._credential
+            return self._credential_now()
+
+    def _credential_now(self) -> TokenCredential:  # with the lock held
+        if self._credential is None:
+            self._credential = DefaultAzureCredential()
+        return self._credential
 
     def probing(self) -> AzureClients:
         """The same factory, but every client is a probe: read-only checks (readiness, dry run)
         must answer "unknown" at once about a region that does not answer, not wait through
-        retries, which during an outage would delay the failover they run before."""
-        return AzureClients(self.settings, self.credential, probing=True)
+        retries, which during an outage would delay the failover they run before. One per factory,
+        so its clients (and their connections) are reused across calls."""
+        if self._probing:
+            return self
+        with self._lock:
+            if self._probes is None:
+                self._probes = AzureClients(self.settings, self._credential_now(), probing=True)
+            return self._probes
 
     def sql(self, subscription_id: str, *, probe: bool = False) -> SqlManagementClient:
         return self._client(SqlManagementClient, subscription_id, probe)
@@ -101,21 +111,26 @@ class AzureClients:
                 base_url=self.settings.arm_endpoint,
                 credential_scopes=[self.settings.scope],
                 polling_interval=self.settings.polling_interval,
-                **self._transport_options(probe),
+                transport=self._transport(probe),
+                retry_total=0 if probe else self.settings.retry_total,
             )
         return cache[key]
 
-    def _transport_options(self, probe: bool) -> dict[str, Any]:
-        options: dict[str, Any] = {}
-        if self.settings.ca_bundle:
-            options["connection_verify"] = self.settings.ca_bundle
-        if probe:
-            options.update(retry_total=0, connection_timeout=PROBE_TIMEOUT_SECONDS, read_timeout=PROBE_TIMEOUT_SECONDS)
-        else:
-            options["retry_total"] = self.settings.retry_total
-        return options
+    def _transport(self, probe: bool) -> RequestsTransport:
+        """This thread's HTTP transport, shared by every client (of every factory) on the thread:
+        one connection pool per thread, so a read reuses a kept-alive connection instead of paying
+        a TLS handshake (one client per service and subscription would each open their own)."""
+        key = (self.settings.ca_bundle, probe)
+        transports: dict[tuple[Any, ...], RequestsTransport] = _THREAD.__dict__.setdefault("transports", {})
+        if key not in transports:
+            options: dict[str, Any] = {"connection_verify": self.settings.ca_bundle or True}
+            if probe:
+                options.update(connection_timeout=PROBE_TIMEOUT_SECONDS, read_timeout=PROBE_TIMEOUT_SECONDS)
+            transports[key] = RequestsTransport(**options)
+        return transports[key]
 
 
+_THREAD = threading.local()
 _default: AzureClients | None = None
 _default_lock = threading.Lock()
 

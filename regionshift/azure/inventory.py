@@ -45,11 +45,21 @@ def slices(
     return parts
 
 
+# One pool for the process: its threads keep their clients (one per thread, see clients.py) and so
+# their connections, instead of a TLS handshake per read.
+_POOL = ThreadPoolExecutor(READ_THREADS * 4, thread_name_prefix="regionshift-read")
+
+
 def _parallel(work: list[Callable[[], T]]) -> list[T]:
     if len(work) <= 1:
         return [w() for w in work]
-    with ThreadPoolExecutor(min(READ_THREADS, len(work))) as pool:
-        return list(pool.map(lambda w: w(), work))
+    chunks = [work[i::READ_THREADS] for i in range(min(READ_THREADS, len(work)))]
+    results = list(_POOL.map(lambda chunk: [w() for w in chunk], chunks))
+    # back in the order given
+    out: list[T] = [None] * len(work)  # type: ignore[list-item]
+    for i, chunk_results in enumerate(results):
+        out[i :: len(chunks)] = chunk_results
+    return out
 
 
 def describe_slice(clients: AzureClients, part: PlanSlice) -> list[dict[str, Any]]:

@@ -9,10 +9,10 @@ would make the fan-in fail fast (see activities/runner.py).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import azure.durable_functions as df
 
+from regionshift.azure.check_outcomes import about
 from regionshift.azure.clients import default_clients
 from regionshift.azure.outcomes import Step
 from regionshift.azure.readiness import CheckUnit, run_unit, unit_label
@@ -24,7 +24,7 @@ log = logging.getLogger("regionshift.activities")
 
 @bp.function_name(Activities.CHECK_READINESS)
 @bp.activity_trigger(input_name="payload")
-def check_readiness(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def check_readiness(payload: dict) -> list:
     try:
         unit = CheckUnit.model_validate(payload)
     except Exception as exc:
@@ -34,5 +34,6 @@ def check_readiness(payload: dict[str, Any]) -> list[dict[str, Any]]:
         return [c.model_dump(mode="json") for c in run_unit(default_clients(), unit)]
     except Exception as exc:  # a check that cannot run is a failed check (it blocks), never a crash
         log.exception("readiness check %s of %s failed unexpectedly", unit.check, unit_label(unit))
-        failed = Step("check", unit_label(unit), unit.check).failed(f"internal error: {type(exc).__name__}: {exc}")
+        step = about(Step("check", unit_label(unit), unit.check), None)
+        failed = step.failed(f"internal error: {type(exc).__name__}: {exc}")
         return [failed.model_dump(mode="json")]

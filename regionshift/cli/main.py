@@ -7,18 +7,41 @@ exceptions into one clear line and an exit code (never a traceback).
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from regionshift.cli.console import err, out
 from regionshift.cli.exit_codes import ExitCode
 from regionshift.cli.serve import serve_command
 from regionshift.errors import InputError, PlanError, RegionshiftError, RunRefused
+
+
+class _PlainFlags:
+    """Help without Python types beside flags (`--simulate <bool>`, `--help <bool>`): a flag
+    takes no value, so it shows none. Options that take one name it with their metavar."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class _Group(_PlainFlags, TyperGroup):
+    pass
+
+
+class _Command(_PlainFlags, TyperCommand):
+    pass
+
 
 app = typer.Typer(
     name="regionshift",
@@ -26,13 +49,29 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Group,
 )
 
-PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False)]
+PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False, metavar="PLAN")]
 Simulate = Annotated[bool, typer.Option("--simulate", help="Run against an in-process emulator seeded from the plan.")]
-ScenarioOpt = Annotated[Path | None, typer.Option("--scenario", help="Emulator scenario (YAML).")]
+ScenarioOpt = Annotated[Path | None, typer.Option("--scenario", help="Emulator scenario (YAML).", metavar="FILE")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the run report as JSON on stdout.")]
-ReportDir = Annotated[Path, typer.Option("--report-dir", help="Where run reports are written.")]
+ReportDir = Annotated[Path, typer.Option("--report-dir", help="Where run reports are written.", metavar="DIR")]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"regionshift {importlib.metadata.version('regionshift')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Fail a two-region Azure workload over, back, and drill that it can."""
 
 
 def run_command(action: Callable[[], ExitCode]) -> None:
@@ -55,7 +94,7 @@ def run_command(action: Callable[[], ExitCode]) -> None:
     raise typer.Exit(int(code))
 
 
-@app.command()
+@app.command(cls=_Command)
 def validate(plan: PlanArg) -> None:
     """Check a plan file: exit 0 if valid, 2 with one line per problem."""
     from regionshift.cli.validate import validate as run
@@ -63,7 +102,7 @@ def validate(plan: PlanArg) -> None:
     run_command(lambda: run(plan))
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema() -> None:
     """Print the plan file's JSON Schema (committed as plan.schema.json)."""
     from regionshift.cli.validate import plan_schema
@@ -71,23 +110,26 @@ def schema() -> None:
     out.file.write(plan_schema())
 
 
-@app.command()
+@app.command(cls=_Command)
 def emulator(
-    plan: Annotated[Path, typer.Option("--plan", help="Seed the emulator from this plan.")],
-    env_file: Annotated[Path, typer.Option("--env-file", help="Where to write the `export` lines.")],
-    port: Annotated[int, typer.Option("--port", help="HTTPS port (0: any free port).")] = 0,
+    plan: Annotated[Path, typer.Option("--plan", help="Seed the emulator from this plan.", metavar="PLAN")],
+    env_file: Annotated[Path, typer.Option("--env-file", help="Where to write the `export` lines.", metavar="FILE")],
+    port: Annotated[int, typer.Option("--port", help="HTTPS port (0: any free port).", metavar="PORT")] = 0,
     scenario: ScenarioOpt = None,
 ) -> None:
     """Serve the Azure emulator until stopped."""
     from regionshift_emulator.server import run
 
+    # Absolute, so that the env file's paths (the CA bundle beside it) work from any folder.
+    env_file = env_file.resolve()
+    env_file.parent.mkdir(parents=True, exist_ok=True)
     raise typer.Exit(run(plan, port, env_file, scenario))
 
 
-app.command(name="serve")(serve_command)
+app.command(name="serve", cls=_Command)(serve_command)
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     plan: PlanArg,
     simulate: Simulate = False,
@@ -101,7 +143,7 @@ def check(
     run_command(lambda: run(plan, simulate=simulate, scenario=scenario, json_output=json_output, report_dir=report_dir))
 
 
-@app.command(name="plan")
+@app.command(name="plan", cls=_Command)
 def plan_command(
     plan: PlanArg,
     simulate: Simulate = False,
@@ -141,7 +183,7 @@ def _run_command(operation: str, help_text: str) -> Callable[..., None]:
 
 
 for _operation, _help in RUNS.items():
-    app.command(name=_operation)(_run_command(_operation, _help))
+    app.command(name=_operation, cls=_Command)(_run_command(_operation, _help))
 
 
 def main() -> None:

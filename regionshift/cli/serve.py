@@ -28,10 +28,11 @@ from regionshift.plan import load_plan
 from regionshift.settings import Settings
 
 PlansOpt = Annotated[
-    list[Path] | None, typer.Option("--plan", help="A plan file or folder to serve (repeatable; default: plans/).")
+    list[Path] | None,
+    typer.Option("--plan", help="A plan file or folder to serve (repeatable; default: plans/).", metavar="PLAN"),
 ]
 SimulateOpt = Annotated[bool, typer.Option("--simulate", help="Serve against an in-process emulator.")]
-PortOpt = Annotated[int, typer.Option("--port", help="HTTP port on 127.0.0.1 (0: any free port).")]
+PortOpt = Annotated[int, typer.Option("--port", help="HTTP port on 127.0.0.1 (0: any free port).", metavar="PORT")]
 
 
 def serve(plans: list[Path], *, simulate: bool, port: int, stop: threading.Event | None = None) -> ExitCode:

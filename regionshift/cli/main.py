@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ from regionshift.cli.console import err, out
 from regionshift.cli.exit_codes import ExitCode
 from regionshift.cli.serve import serve_command
 from regionshift.errors import InputError, PlanError, RegionshiftError, RunRefused
+from regionshift.settings import Settings
 
 
 class _PlainFlags:
@@ -91,7 +93,37 @@ def run_command(action: Callable[[], ExitCode]) -> None:
     except RegionshiftError as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)
         code = ExitCode.FAILED
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a bug: one line here, the traceback in a file for the bug report
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        err.print(
+            f"internal error (a bug in regionshift): {type(exc).__name__}: {first}; "
+            f"the traceback is in {_save_traceback()}",
+            highlight=False,
+            markup=False,
+        )
+        code = ExitCode.FAILED
     raise typer.Exit(int(code))
+
+
+def _save_traceback() -> str:
+    import tempfile
+    import traceback
+    from datetime import UTC, datetime
+
+    text = traceback.format_exc()
+    try:
+        folder = Settings.from_env().state_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.txt"
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        handle, name = tempfile.mkstemp(prefix="regionshift-crash-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(text)
+        return name
+    return str(path.resolve())
 
 
 @app.command(cls=_Command)

@@ -9,6 +9,7 @@ must not break the others.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -110,8 +111,14 @@ def _key_path(loc: tuple[Any, ...]) -> str:
         elif part in {"str", "list[str]"}:  # pydantic's union branch labels are not keys
             continue
         else:
-            out += f".{part}" if out else str(part)
+            shown = str(part) if _PLAIN_KEY.fullmatch(str(part)) else repr(str(part)[:40])
+            out += f".{shown}" if out else shown
     return out
+
+
+# A key shown as it is written; any other (a newline, a space, quotes) is shown quoted, so that a
+# problem stays one line.
+_PLAIN_KEY = re.compile(r"[\w-]+")
 
 
 def _reason(error: Any) -> str:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -102,3 +103,23 @@ def test_a_ca_bundle_that_is_not_there_is_one_line(tmp_path: Path, monkeypatch: 
     result = CliRunner().invoke(app, ["check", str(EXAMPLE_PLAN)])
     assert result.exit_code == 2
     assert result.output.strip() == f"error: REGIONSHIFT_CA_BUNDLE: no CA bundle at {tmp_path / 'nope' / 'ca.pem'}"
+
+
+def test_a_bug_is_one_line_and_its_traceback_goes_to_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import typer
+
+    from regionshift.cli.main import run_command
+
+    def buggy() -> Any:
+        return {}["missing"]
+
+    monkeypatch.setenv("REGIONSHIFT_STATE_DIR", str(tmp_path / "state"))
+    with pytest.raises(typer.Exit) as caught:
+        run_command(buggy)
+    assert caught.value.exit_code == 1
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("internal error (a bug in regionshift): KeyError: 'missing'; the traceback is in ")
+    (saved,) = (tmp_path / "state").glob("crash-*.txt")
+    assert line.endswith(str(saved)) and "in buggy" in saved.read_text()

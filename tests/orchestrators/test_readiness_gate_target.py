@@ -4,28 +4,14 @@ healthy secondary during an outage of the primary goes on."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
+from test_readiness_gate import run  # start, approve as a person would, wait for the report
 
-from regionshift.contracts import RunReport, RunRequest
+from regionshift.contracts import RunRequest
 from regionshift.host import DurableHost
-from regionshift.names import Events, Orchestrators
 from regionshift_emulator.harness import app_on_emulator, example_plan, writes
-
-
-def run_approved_alert_failover(host: DurableHost, request: RunRequest, instance_id: str) -> RunReport:
-    host.start_new(Orchestrators.FAILOVER, request.model_dump(mode="json"), instance_id=instance_id)
-    approval_id = f"{instance_id}:approval"
-    deadline = time.monotonic() + 30
-    while host.get_status(approval_id) is None:
-        assert time.monotonic() < deadline, "the approval step never started"
-        time.sleep(0.05)
-    host.raise_event(approval_id, Events.APPROVAL_DECISION, {"decision": "approve", "nonce": "n", "approver": "a"})
-    status = host.wait_for_completion(instance_id, timeout=120)
-    assert status.output is not None, status.failure
-    return RunReport.model_validate(status.output)
 
 
 def test_an_alert_failover_into_a_secondary_that_does_not_answer_stops_before_any_write(
@@ -39,7 +25,7 @@ def test_an_alert_failover_into_a_secondary_that_does_not_answer_stops_before_an
         DurableHost(function_app.app, tmp_path / "durable.sqlite") as host,
     ):
         request = RunRequest(plan=plan.model_dump(mode="json"), started_by="alert:rule", approved=False)
-        report = run_approved_alert_failover(host, request, "failover-dead-target")
+        report = run(host, request, "failover-dead-target")
         assert report.status == "failed"
         assert report.reason.startswith("stopped before any write: ")
         unknown = [c for c in report.readiness if c.status == "skipped"]
@@ -60,7 +46,7 @@ def test_an_alert_failover_during_an_outage_of_the_primary_goes_on(
         DurableHost(function_app.app, tmp_path / "durable.sqlite") as host,
     ):
         request = RunRequest(plan=plan.model_dump(mode="json"), started_by="alert:rule", approved=False)
-        report = run_approved_alert_failover(host, request, "failover-dead-primary")
+        report = run(host, request, "failover-dead-primary")
         assert report.status == "succeeded", report.reason
         # Unknown about the primary (the image is served from its gallery's home there): not blocking.
         assert [c.action for c in report.readiness if c.status == "skipped"] == ["image_replicated"]

@@ -13,7 +13,7 @@ from regionshift_emulator.server import Emulator
 from regionshift_emulator.testing import raw, token_for
 
 SERVER = (
-    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data"
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data-eus2"
     "/providers/Microsoft.Sql/servers/sql-eus2?api-version=2025-01-01"
 )
 

@@ -13,7 +13,7 @@ from regionshift_emulator.server import Emulator
 from regionshift_emulator.testing import raw, token_for
 
 SUB = "00000000-0000-0000-0000-000000000000"
-SERVER = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers/Microsoft.Sql/servers/sql-eus2"
+SERVER = f"/subscriptions/{SUB}/resourceGroups/rg-data-eus2/providers/Microsoft.Sql/servers/sql-eus2"
 API = "?api-version=2025-01-01"
 
 
@@ -52,7 +52,7 @@ def test_unknown_server_is_404_resource_not_found(emulator: Emulator) -> None:
 
 
 def test_unknown_resource_group_is_404_resource_group_not_found(emulator: Emulator) -> None:
-    path = SERVER.replace("rg-data", "rg-nope") + API
+    path = SERVER.replace("rg-data-eus2", "rg-nope") + API
     status, _, body = raw(emulator, "GET", path, token=token_for(emulator))
     assert (status, body["error"]["code"]) == (404, "ResourceGroupNotFound")
 
@@ -60,7 +60,11 @@ def test_unknown_resource_group_is_404_resource_group_not_found(emulator: Emulat
 def test_long_running_operation_stays_in_progress_until_its_emulated_duration(fresh_emulator: Emulator) -> None:
     fresh_emulator.set_scenario({"latencies": {"sql.failover": 60}})
     token = token_for(fresh_emulator)
-    path = SERVER.replace("sql-eus2", "sql-cus") + "/failoverGroups/fg-orders/failover" + API
+    path = (
+        SERVER.replace("rg-data-eus2", "rg-dr-cus").replace("sql-eus2", "sql-cus")
+        + "/failoverGroups/fg-orders/failover"
+        + API
+    )
     status, headers, _ = raw(fresh_emulator, "POST", path, token=token)
     assert status == 202 and int(headers["Retry-After"]) >= 1
     poll = headers["Azure-AsyncOperation"].removeprefix(fresh_emulator.url)
@@ -135,7 +139,7 @@ def test_cloud_metadata_shape_follows_the_api_version_as_arm_does(emulator: Emul
 def test_async_put_answers_azure_asyncoperation_without_location(emulator: Emulator) -> None:
     # ARM's async contract: Location (operationResults) is for 202s. The Azure CLI polls a PUT with
     # final-state-via=location, so a Location here would make it read an empty operation result.
-    vmss = f"/subscriptions/{SUB}/resourceGroups/rg-compute-cus/providers/Microsoft.Compute/virtualMachineScaleSets"
+    vmss = f"/subscriptions/{SUB}/resourceGroups/rg-dr-cus/providers/Microsoft.Compute/virtualMachineScaleSets"
     token = token_for(emulator)
     body = raw(emulator, "GET", vmss + "/worker-cus?api-version=2026-04-01", token=token)[2]
     status, headers, _ = raw(emulator, "PUT", vmss + "/worker-cus?api-version=2026-04-01", body=body, token=token)

@@ -29,6 +29,7 @@ from regionshift.azure.resources import DRILL_TAG, PLAN_TAG
 from regionshift.contracts import RunRequest, StepOutcome
 from regionshift.names import Activities, Orchestrators
 from regionshift.plan import Plan, ScaleSet
+from regionshift.plan.arm_names import RESOURCE_GROUP_MAX
 
 bp = df.Blueprint()
 
@@ -36,8 +37,6 @@ bp = df.Blueprint()
 DRILL_TIMEOUT = timedelta(minutes=45)
 HEALTH_PROBE_TIMEOUT = timedelta(minutes=10)
 HEALTH_PROBE_INTERVAL = timedelta(seconds=10)
-MAX_GROUP_NAME = 90  # ARM's limit for a resource group name
-DRILL_SUFFIX = "-drill-YYYYmmddHHMMSS"
 
 
 def drill_resource_group(plan: Plan, run_suffix: str) -> str:
@@ -49,8 +48,8 @@ def drill_resource_group(plan: Plan, run_suffix: str) -> str:
 def _refusal(plan: Plan, group: str) -> str:
     if group.lower() == plan.failover_resource_group.lower():
         return f"the drill's resource group {group} is the failover resource group; a drill never uses it"
-    if len(group) > MAX_GROUP_NAME:
-        return f"the drill's resource group name {group} is longer than {MAX_GROUP_NAME} characters"
+    if len(group) > RESOURCE_GROUP_MAX:
+        return f"the drill's resource group name {group} is longer than {RESOURCE_GROUP_MAX} characters"
     return ""
 
 

@@ -41,21 +41,6 @@ def delete(req: ArmRequest) -> Response:
     return req.state.operations.accepted(op, req)
 
 
-def list_resources(req: ArmRequest) -> Response:
-    """The top-level resources in a group (`GET .../resourceGroups/{rg}/resources`): id, name, type,
-    location and tags, as ARM's generic resource list answers."""
-    group = _backend(req).get(req.params["subscriptionId"], req.params["resourceGroupName"])
-    inside = [r for r in req.state.store.under(group.id) if len(r.id.strip("/").split("/")) == 8]
-    return json_response(
-        {
-            "value": [
-                {"id": r.id, "name": r.name, "type": r.type, "location": r.location, "tags": dict(r.tags)}
-                for r in inside
-            ]
-        }
-    )
-
-
 def list_groups(req: ArmRequest) -> Response:
     groups = _backend(req).list_groups(req.params["subscriptionId"])
     return json_response({"value": [g.render() for g in groups]})

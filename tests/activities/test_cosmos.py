@@ -29,7 +29,7 @@ def begin(plan: Plan, *, forced: bool = False) -> dict[str, Any]:
 
 
 def write_region(emu: Emulator) -> str:
-    account = sdk_client(emu, CosmosDBManagementClient, SUB).database_accounts.get("rg-data", "cosmos-orders")
+    account = sdk_client(emu, CosmosDBManagementClient, SUB).database_accounts.get("rg-dr-cus", "cosmos-orders")
     return str(account.write_locations[0].location_name)
 
 

@@ -311,8 +311,7 @@ class DurableHost:
                 return
 
     def _episode(self, instance_id: str) -> None:
-        row = self._store.instance(instance_id)
-        inbox = self._store.inbox(instance_id)
+        row, inbox = self._store.episode_input(instance_id)
         if row is None or not inbox:
             return
         live = [d for execution, d in inbox if execution == row.execution_id]

@@ -165,6 +165,15 @@ class Store:
         rows = self._query("SELECT * FROM inbox WHERE instance_id = ? ORDER BY id", (instance_id,))
         return [(r["execution_id"], Delivery(r["id"], json.loads(r["event"]), _loads(r["meta"]))) for r in rows]
 
+    def episode_input(self, instance_id: str) -> tuple[InstanceRow | None, list[tuple[str, Delivery]]]:
+        """The instance and its inbox read together, as one snapshot.
+
+        Read apart, a start_new that replaces a just-finished instance between the two reads
+        paired the old (finished) row with the new execution's ExecutionStarted, and the episode
+        threw that start away as stale: the new instance stayed Pending for good."""
+        with self._lock:
+            return self.instance(instance_id), self.inbox(instance_id)
+
     def instances_with_inbox(self) -> list[str]:
         return [r[0] for r in self._query("SELECT DISTINCT instance_id FROM inbox")]
 

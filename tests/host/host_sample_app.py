@@ -189,6 +189,25 @@ def slow_steps(context: df.DurableOrchestrationContext):
     return done
 
 
+@bp.orchestration_trigger(context_name="context")
+def big_status(context: df.DurableOrchestrationContext):
+    """Sets the custom status it is given, then (unless asked to raise) calls one activity."""
+    request = context.get_input()
+    context.set_custom_status(request["status"])
+    if request.get("raise"):
+        raise ValueError("failed after setting the status")
+    yield context.call_activity("double", 1)
+    return "done"
+
+
+@bp.orchestration_trigger(context_name="context")
+def long_sleeper(context: df.DurableOrchestrationContext):
+    days = context.get_input()
+    started = context.current_utc_datetime
+    yield context.create_timer(started + timedelta(days=days))
+    return {"started": started.isoformat(), "woke": context.current_utc_datetime.isoformat()}
+
+
 def make_app() -> df.DFApp:
     app = df.DFApp()
     app.register_functions(bp)

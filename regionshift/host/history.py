@@ -36,8 +36,10 @@ def fmt_time(moment: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    parsed = datetime.strptime(text, DATETIME_STRING_FORMAT) if text.endswith("Z") else None
-    if parsed is None:
+    """An aware UTC datetime from the SDK's format or any ISO 8601 text; ValueError otherwise."""
+    try:
+        parsed = datetime.strptime(text, DATETIME_STRING_FORMAT)
+    except ValueError:
         parsed = datetime.fromisoformat(text)
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
@@ -125,6 +127,16 @@ def execution_completed(now: datetime, status: str, result_json: str | None) -> 
 
 def execution_terminated(now: datetime, reason: str) -> dict[str, Any]:
     return event(E.EXECUTION_TERMINATED, now, Input=json.dumps(reason))
+
+
+def execution_suspended(now: datetime, reason: str | None) -> dict[str, Any]:
+    """DTFx's ExecutionSuspendedEvent (DurableTask.Core/History/ExecutionSuspendedEvent.cs)."""
+    return event(E.EXECUTION_SUSPENDED, now, Reason=reason)
+
+
+def execution_resumed(now: datetime, reason: str | None) -> dict[str, Any]:
+    """DTFx's ExecutionResumedEvent (DurableTask.Core/History/ExecutionResumedEvent.cs)."""
+    return event(E.EXECUTION_RESUMED, now, Reason=reason)
 
 
 def build_context(

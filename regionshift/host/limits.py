@@ -15,6 +15,14 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+# -- instance listing -----------------------------------------------------------------------
+
+DEFAULT_PAGE_SIZE = 100
+"""`OrchestrationStatusQueryCondition.PageSize` (the extension): 100."""
+MAX_PAGE_SIZE = 1000
+"""Azure Table storage returns at most 1,000 entities per query page (Learn, "Query timeout and
+pagination"), so no page of DTFx.AzureStorage's instance query is larger."""
+
 # -- custom status --------------------------------------------------------------------------
 
 CUSTOM_STATUS_MAX_KB = 16

@@ -33,6 +33,14 @@ Simulate = Annotated[bool, typer.Option("--simulate", help="Run against an in-pr
 ScenarioOpt = Annotated[Path | None, typer.Option("--scenario", help="Emulator scenario (YAML).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the run report as JSON on stdout.")]
 ReportDir = Annotated[Path, typer.Option("--report-dir", help="Where run reports are written.")]
+Restart = Annotated[
+    bool,
+    typer.Option(
+        "--restart",
+        help="Terminate an unfinished run of this operation (and its sub-orchestrations) and start "
+        "again from the current state, e.g. after the plan file changed.",
+    ),
+]
 
 
 def run_command(action: Callable[[], ExitCode]) -> None:
@@ -129,11 +137,12 @@ def _run_command(operation: str, help_text: str) -> Callable[..., None]:
         scenario: ScenarioOpt = None,
         json_output: JsonOpt = False,
         report_dir: ReportDir = Path("reports"),
+        restart: Restart = False,
     ) -> None:
         from regionshift.cli.runs import RunOptions
 
         run = getattr(importlib.import_module(f"regionshift.cli.{operation}"), operation)
-        options = RunOptions(json_output, report_dir)
+        options = RunOptions(json_output, report_dir, restart)
         run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=options))
 
     command.__doc__ = help_text

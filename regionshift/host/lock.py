@@ -82,12 +82,17 @@ def _read_owner(fd: int) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _command() -> str:
+    """This process's command line as a person typed it (`python -m regionshift` reads as regionshift)."""
+    if not sys.argv or not sys.argv[0] or sys.argv[0] == "-c":
+        return sys.executable
+    program = Path(sys.argv[0])
+    name = program.parent.name if program.name == "__main__.py" else program.name
+    return " ".join([name, *sys.argv[1:]])
+
+
 def _write_owner(fd: int) -> None:
-    owner = {
-        "pid": os.getpid(),
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv and sys.argv[0] else sys.executable,
-        "since": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-    }
+    owner = {"pid": os.getpid(), "command": _command(), "since": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")}
     with contextlib.suppress(OSError):  # who holds it is a courtesy; the lock itself is what counts
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)

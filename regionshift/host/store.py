@@ -273,14 +273,7 @@ class Store:
         """Commit one episode. Returns (work ids to run, instances to wake), or None when the
         instance changed under the episode (terminated or restarted), in which case nothing is kept."""
         with self.transaction() as db:
-            found = db.execute(
-                "SELECT execution_id, status FROM instances WHERE instance_id = ?", (row.instance_id,)
-            ).fetchall()
-            if (
-                not found
-                or found[0]["execution_id"] != row.execution_id
-                or RuntimeStatus(found[0]["status"]).is_terminal
-            ):
+            if not self._still_running(db, row):
                 return None
             db.executemany("DELETE FROM inbox WHERE id = ?", [(i,) for i in delivered])
             wake: list[str] = []
@@ -354,6 +347,16 @@ class Store:
                     wake.append(row.parent_instance_id)
             return work_ids, wake
 
+    def _still_running(self, db: sqlite3.Connection, row: InstanceRow) -> bool:
+        """The instance is still on the execution an episode read, and has not finished."""
+        found = db.execute("SELECT execution_id, status FROM instances WHERE instance_id = ?", (row.instance_id,))
+        current = found.fetchone()
+        return (
+            current is not None
+            and current["execution_id"] == row.execution_id
+            and not RuntimeStatus(current["status"]).is_terminal
+        )
+
     def _append(self, db: sqlite3.Connection, instance_id: str, events: list[dict[str, Any]]) -> None:
         start = db.execute(
             "SELECT COALESCE(MAX(position), -1) + 1 FROM history WHERE instance_id = ?", (instance_id,)
@@ -367,14 +370,7 @@ class Store:
         """Record a suspension episode (its events; status Suspended). False when the instance
         changed under it (finished, terminated or restarted), in which case nothing is kept."""
         with self.transaction() as db:
-            found = db.execute(
-                "SELECT execution_id, status FROM instances WHERE instance_id = ?", (row.instance_id,)
-            ).fetchall()
-            if (
-                not found
-                or found[0]["execution_id"] != row.execution_id
-                or RuntimeStatus(found[0]["status"]).is_terminal
-            ):
+            if not self._still_running(db, row):
                 return False
             db.executemany("DELETE FROM inbox WHERE id = ?", [(i,) for i in delivered])
             self._append(db, row.instance_id, events)

@@ -143,3 +143,14 @@ def test_a_second_command_on_a_held_state_folder_is_refused_naming_the_first(emu
     finally:
         first.kill()
         first.wait(timeout=30)
+
+
+def test_a_corrupt_state_store_is_one_line_and_no_request(emulator: dict[str, str]) -> None:
+    state = Path(emulator["REGIONSHIFT_STATE_DIR"])
+    state.mkdir(parents=True, exist_ok=True)
+    (state / "durable.sqlite").write_bytes(b"not a database " * 1000)
+    result = regionshift(emulator, "failover", "plans/example.yaml")
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: state store {state / 'durable.sqlite'}: file is not a database; it is corrupt")
+    assert writes(emulator) == []

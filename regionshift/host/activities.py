@@ -29,6 +29,7 @@ from regionshift.host.clock import Clock
 from regionshift.host.functions import FunctionIndex
 from regionshift.host.limits import activity_timeout_reason
 from regionshift.host.rows import WorkRow
+from regionshift.host.status import StateStoreError
 from regionshift.host.store import Store
 
 
@@ -106,8 +107,10 @@ class ActivityRunner:
         try:
             if not self._stopping.is_set():
                 self._run_one(work_id)
-        except Exception as exc:  # the store failed: the host stops and says why
+        except StateStoreError as exc:  # the store failed: the host stops and says why
             self._on_error(exc)
+        except Exception:  # a host bug must not die silently on a pool thread
+            traceback.print_exc()
         finally:
             with self._lock:
                 self._queued.discard(work_id)

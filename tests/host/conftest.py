@@ -32,10 +32,11 @@ def host(sample_app, tmp_path: Path) -> Iterator[DurableHost]:
     host_sample_app.GATE.set()  # release any activity still blocked
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def run() -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
-    """One event loop for every scenario, as in the Functions worker: the SDK keeps one aiohttp
-    session per process, bound to the loop that first used it."""
+    """One event loop for a module's scenarios, as in the Functions worker: the SDK keeps one
+    aiohttp session per process, bound to the loop that first used it; it is closed with that
+    loop at the end of the module, so later tests (and `regionshift serve`'s loop) get a fresh one."""
     loop = asyncio.new_event_loop()
     yield loop.run_until_complete
     # Close the SDK's session with the loop it belongs to, so later users get a fresh one.

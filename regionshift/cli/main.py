@@ -84,6 +84,16 @@ def _root(
     """Fail a two-region Azure workload over, back, and drill that it can."""
 
 
+Restart = Annotated[
+    bool,
+    typer.Option(
+        "--restart",
+        help="Terminate an unfinished run of this operation (and its sub-orchestrations) and start "
+        "again from the current state, e.g. after the plan file changed.",
+    ),
+]
+
+
 def run_command(action: Callable[[], ExitCode]) -> None:
     """Run a subcommand, mapping the one exception hierarchy to exit codes in one place."""
     try:
@@ -212,11 +222,12 @@ def _run_command(operation: str, help_text: str) -> Callable[..., None]:
         json_output: JsonOpt = False,
         report_dir: ReportDir = Path("reports"),
         break_lease: BreakLease = False,
+        restart: Restart = False,
     ) -> None:
         from regionshift.cli.runs import RunOptions
 
         run = getattr(importlib.import_module(f"regionshift.cli.{operation}"), operation)
-        options = RunOptions(json_output, report_dir, break_lease=break_lease)
+        options = RunOptions(json_output, report_dir, restart=restart, break_lease=break_lease)
         run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=options))
 
     command.__doc__ = help_text

@@ -59,7 +59,13 @@ def serve(plans: list[Path], *, simulate: bool, port: int, stop: threading.Event
             os.environ[KEY_SETTING] = secrets.token_urlsafe(48)
             err.print(f"{KEY_SETTING} not set: approval links are signed with a key for this session only")
         first = next(iter(found.values()))
-        with run_environment(first, simulate=simulate, scenario_path=None) as settings, open_host(settings) as host:
+        from regionshift.host import everything
+
+        # The Functions app owns its whole task hub: serve, standing in for it, drives every instance.
+        with (
+            run_environment(first, simulate=simulate, scenario_path=None) as settings,
+            open_host(settings, owns=everything) as host,
+        ):
             functions = FunctionsHost(function_app.app, host.serve_client_api(), function_key=key)
             serve_http(functions, server=listener)
             url = f"http://127.0.0.1:{listener.server_port}"

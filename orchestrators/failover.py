@@ -114,9 +114,9 @@ def _failover(
             return (yield from stopped(approval, reason))
         confirmed_outage = bool(decision.automatic and (decision.confirmation or {}).get("confirmed"))
 
-    # Readiness checks before any write. A failing required check stops a failover no person
-    # started (approval-gated or automatic); one a person started explicitly goes on, with the
-    # failures in its report: that person decided with `regionshift check` at hand.
+    # Readiness checks before any write. A failing required check, or one that could not be answered
+    # about the secondary, stops the failover: when in doubt, stop and ask a person. A person who
+    # started it may go on anyway (`--force`); the failures are then in its report.
     context.set_custom_status(progress("readiness", approval, 0))
     readiness = outcomes(
         [
@@ -128,8 +128,10 @@ def _failover(
         ]
     )
     stopping = blocking(plan, readiness)
-    if stopping and not request.approved:
+    if stopping and not request.force:
         reason = "stopped before any write: " + "; ".join(f"{c.action} {c.resource}: {c.detail}" for c in stopping)
+        if request.approved:
+            reason += " (to go on anyway, start it again with --force)"
         return (yield from stopped(approval, reason, readiness))
 
     context_plan = plan.context()

@@ -28,13 +28,14 @@ from triggers.common import (
     error,
     instance_id_for,
     load_plans,
+    log,
     respond,
     runtime_status,
 )
 
 bp = df.Blueprint()
 OPERATIONS = {"failover": Orchestrators.FAILOVER, "failback": Orchestrators.FAILBACK, "drill": Orchestrators.DRILL}
-EXCLUSIVE = ("failover", "failback")
+EXCLUSIVE = ("failover", "failback", "drill")
 _MAX_LIST = 100
 
 
@@ -72,9 +73,21 @@ async def start_run(req: func.HttpRequest, client: df.DurableOrchestrationClient
     started_by = f"api:{who}" if who else "api"
     if not verified and isinstance(body.get("started_by"), str):
         started_by = f"api:{body['started_by'][:100]} (unverified)"
-    request = RunRequest.new(plan, started_by=started_by, approved=True)
+    force = body.get("force") is True  # a person asked to go on past failing readiness checks
+    request = RunRequest.new(plan, started_by=started_by, approved=True, force=force)
     instance_id = instance_id_for(operation, plan.name)
-    await client.start_new(operations[operation], instance_id, request.model_dump(mode="json"))
+    try:
+        await client.start_new(operations[operation], instance_id, request.model_dump(mode="json"))
+    except Exception as exc:  # the SDK raises a bare Exception for any answer but 202
+        # Two starts raced past the check above: the extension refuses the second one
+        # (OrchestrationAlreadyExistsException, host.json's overridableExistingInstanceStates).
+        status = await client.get_status(instance_id)
+        if status and runtime_status(status) in ACTIVE:
+            return error(409, f"a {operation} of plan {plan.name!r} is unfinished", [f"instance: {instance_id}"])
+        log.error("starting %s failed: %s", instance_id, exc)
+        return error(503, f"the {operation} could not be started; try again")
+    # Runs of one plan exclude each other through the plan's run lease too (orchestrators/lease.py),
+    # across every host: a run that loses that race ends at once, naming the holder.
     return respond(202, {"instance_id": instance_id, "status_url": f"/api/runs/{instance_id}"})
 
 

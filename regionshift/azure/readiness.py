@@ -36,6 +36,7 @@ from regionshift.azure.readiness_groups import check_failover_group, check_group
 from regionshift.azure.regions import display_name, same_region
 from regionshift.azure.skus import TOTAL_REGIONAL, vm_size
 from regionshift.contracts import StepOutcome, WireModel
+from regionshift.lease import lease_readiness
 from regionshift.plan import CosmosAccount, DnsRecord, Plan, PlanContext, ScaleSet, SqlFailoverGroup
 
 NETWORK_API_VERSION = "2024-05-01"
@@ -45,7 +46,7 @@ LAG_METRIC = "replication_lag_seconds"
 CHECK_THREADS = 8
 
 UnitKind = Literal[
-    "compute", "compute_quota", "sql", "cosmos", "dns", "resource_group", "failover_group", "permissions"
+    "compute", "compute_quota", "sql", "cosmos", "dns", "resource_group", "failover_group", "permissions", "run_lease"
 ]
 # Checks that only ever advise, whatever the plan's policy says.
 ALWAYS_ADVISORY = frozenset({"sql_partner_named"})
@@ -79,6 +80,7 @@ def units(plan: Plan) -> list[CheckUnit]:
     found += [unit("resource_group", group) for group in groups_to_check(plan)]
     found.append(unit("failover_group", {}))
     found += [unit("permissions", scope) for scope in permission_scopes(plan)]
+    found.append(unit("run_lease", {}))
     return found
 
 
@@ -106,6 +108,8 @@ def run_unit(clients: AzureClients, unit: CheckUnit) -> list[StepOutcome]:
             return [check_failover_group(clients, plan)]
         case "permissions":
             return [check_scope(clients, **item)]
+        case "run_lease":  # does the plan's run lease exclude runs on other hosts too?
+            return [lease_readiness(plan)]
 
 
 def unit_label(unit: CheckUnit) -> str:
@@ -147,6 +151,7 @@ def blocking(plan: PlanContext, checks: list[StepOutcome]) -> list[StepOutcome]:
         for c in checks
         if c.kind == "check"
         and c.action not in advisory
+        and not c.data.get("advisory")
         and (c.status == "failed" or (c.status == "skipped" and unknown_about_target(plan, c)))
     ]
 

@@ -84,6 +84,14 @@ def _root(
     """Fail a two-region Azure workload over, back, and drill that it can."""
 
 
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Go on although a readiness check failed or could not be answered about the secondary "
+        "(the report lists them). Without it such a failover stops before any write.",
+    ),
+]
 Restart = Annotated[
     bool,
     typer.Option(
@@ -223,11 +231,12 @@ def _run_command(operation: str, help_text: str) -> Callable[..., None]:
         report_dir: ReportDir = Path("reports"),
         break_lease: BreakLease = False,
         restart: Restart = False,
+        force: Force = False,
     ) -> None:
         from regionshift.cli.runs import RunOptions
 
         run = getattr(importlib.import_module(f"regionshift.cli.{operation}"), operation)
-        options = RunOptions(json_output, report_dir, restart=restart, break_lease=break_lease)
+        options = RunOptions(json_output, report_dir, restart=restart, break_lease=break_lease, force=force)
         run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=options))
 
     command.__doc__ = help_text

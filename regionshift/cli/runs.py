@@ -48,6 +48,7 @@ class RunOptions:
     report_dir: Path = Path("reports")
     break_lease: bool = False  # --break-lease: take the plan's run lease from its holder (regionshift.lease)
     restart: bool = False  # terminate an unfinished run of this operation and start again
+    force: bool = False  # --force: go on past failing (or unanswered) readiness checks
 
 
 def instance_id_for(operation: str, plan: Plan) -> str:
@@ -79,8 +80,7 @@ def run_orchestration(
     request: RunRequest | None = None,
 ) -> ExitCode:
     request = request or RunRequest.new(plan, started_by=who(), approved=True)
-    if options.break_lease:
-        request = request.model_copy(update={"break_lease": True})
+    request = request.model_copy(update={"break_lease": options.break_lease, "force": options.force})
     instance_id = instance_id_for(operation, plan)
     # The run publishes its own report (the publish_report activity reads the report folder from
     # the settings), exactly as a run in Azure does.

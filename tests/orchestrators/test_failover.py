@@ -19,11 +19,10 @@ from regionshift_emulator.harness import app_on_emulator, clear_log, example_pla
 from regionshift_emulator.server import Emulator
 
 
-def run_failover(plan: Plan, state_dir: Path, instance_id: str = "failover-test") -> RunReport:
-
+def run_failover(plan: Plan, state_dir: Path, instance_id: str = "failover-test", force: bool = False) -> RunReport:
     # Durable timers (probe intervals, polls) run on a clock 60 times faster than real time.
     with app_host(state_dir) as host:
-        request = RunRequest.new(plan, started_by="test", approved=True)
+        request = RunRequest.new(plan, started_by="test", approved=True, force=force)
         host.start_new(Orchestrators.FAILOVER, request.model_dump(mode="json"), instance_id=instance_id)
         status = host.wait_for_completion(instance_id, timeout=120)
     assert status.is_terminal, status
@@ -83,7 +82,12 @@ def test_primary_down_with_data_loss_forbidden_fails_data_and_leaves_dns(
 ) -> None:
     plan = example_plan(data_loss="forbid")
     with app_on_emulator(plan, {"outage": ["eastus2"]}, tmp_path, monkeypatch) as emu:
-        report = run_failover(plan, tmp_path)
+        # Readiness sees the failover would need a forced failover the policy forbids: it stops first.
+        stopped = run_failover(plan, tmp_path)
+        assert stopped.status == "failed" and "stopped before any write" in stopped.reason
+        assert writes(emu) == []
+        # A person insists (--force): the data branches themselves refuse the data loss.
+        report = run_failover(plan, tmp_path, instance_id="failover-forced", force=True)
         assert report.status == "failed"
         assert {s.status for s in steps_of(report, "sql")} == {"failed"}
         assert {s.status for s in steps_of(report, "cosmos")} == {"failed"}
@@ -101,8 +105,10 @@ def test_a_failed_scale_set_branch_leaves_dns_on_the_primary(tmp_path: Path, mon
     data["scale_sets"][0]["image"] = data["scale_sets"][0]["image"].replace("/versions/1.4.0", "/versions/9.9.9")
     plan = Plan.model_validate(data)
     with app_on_emulator(example_plan(), {"outage": ["eastus2"]}, tmp_path, monkeypatch) as emu:
-        report = run_failover(plan, tmp_path)
+        # The readiness check would stop it (the image has no replica); --force goes on to the branch.
+        report = run_failover(plan, tmp_path, force=True)
         assert report.status == "failed"
+        assert any(c.action == "image_replicated" and c.status == "failed" for c in report.readiness)
         (web,) = [s for s in steps_of(report, "scale_set") if s.resource.endswith("/web")]
         assert web.status == "failed"
         assert {s.status for s in steps_of(report, "sql")} == {"succeeded"}

@@ -57,10 +57,9 @@ def test_an_approved_alert_failover_stops_on_a_missing_permission_before_any_wri
         assert writes(emu) == []
 
 
-def test_a_person_started_failover_goes_on_and_reports_the_failing_check(
+def test_a_person_started_failover_stops_on_a_failing_check_and_says_how_to_go_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-
     plan = example_plan()
     with (
         app_on_emulator(plan, {"missing_permissions": [DENIED]}, tmp_path, monkeypatch) as emu,
@@ -68,8 +67,26 @@ def test_a_person_started_failover_goes_on_and_reports_the_failing_check(
     ):
         request = RunRequest.new(plan, started_by="cli:ana", approved=True)
         report = run(host, request, "failover-person")
-        # The emulator does not enforce permissions, so the run itself gets through.
-        assert report.status == "succeeded", report.reason
-        failed = [c for c in report.readiness if c.status == "failed"]
-        assert [c.action for c in failed] == ["permissions"]
-        assert writes(emu, "dnszones")
+        assert report.status == "failed"
+        assert "stopped before any write" in report.reason and "--force" in report.reason
+        assert [c.action for c in report.readiness if c.status == "failed" and not c.data.get("advisory")] == [
+            "permissions"
+        ]
+        assert writes(emu) == []
+
+
+def test_with_force_a_person_started_failover_goes_on_and_reports_the_failing_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = example_plan()
+    with (
+        app_on_emulator(plan, {"missing_permissions": [DENIED]}, tmp_path, monkeypatch) as emu,
+        app_host(tmp_path) as host,
+    ):
+        request = RunRequest.new(plan, started_by="cli:ana", approved=True, force=True)
+        report = run(host, request, "failover-person")
+        assert [c.action for c in report.readiness if c.status == "failed" and not c.data.get("advisory")] == [
+            "permissions"
+        ]
+        assert {"sql", "cosmos", "scale_set"} <= {s.kind for s in report.steps}  # it went on
+        assert writes(emu)

@@ -12,14 +12,14 @@ from regionshift_emulator.testing import sdk_client
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 IMAGE = (
-    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-images/providers/Microsoft.Compute"
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-dr-cus/providers/Microsoft.Compute"
     "/galleries/gal/images/web/versions/1.4.0"
 )
 
 
 def get_version(emulator: Emulator, expand: str | None = "ReplicationStatus") -> object:
     client = sdk_client(emulator, ComputeManagementClient, SUBSCRIPTION)
-    return client.gallery_image_versions.get("rg-images", "gal", "web", "1.4.0", expand=expand)
+    return client.gallery_image_versions.get("rg-dr-cus", "gal", "web", "1.4.0", expand=expand)
 
 
 def test_seeded_version_is_replicated_to_both_regions(emulator: Emulator) -> None:
@@ -27,7 +27,7 @@ def test_seeded_version_is_replicated_to_both_regions(emulator: Emulator) -> Non
     summary = {s.region: s.state for s in version.properties.replication_status.summary}  # type: ignore[attr-defined]
     targets = [t.name for t in version.properties.publishing_profile.target_regions]  # type: ignore[attr-defined]
     assert summary == {"East US 2": "Completed", "Central US": "Completed"}
-    assert targets == ["East US 2", "Central US"]
+    assert targets == ["Central US", "East US 2"]  # the gallery's home region (its group's) first
 
 
 def test_replication_status_only_with_expand(emulator: Emulator) -> None:
@@ -46,11 +46,12 @@ def test_replicating_region_shows_in_progress(fresh_emulator: Emulator) -> None:
 def test_missing_version_is_not_found(emulator: Emulator) -> None:
     client = sdk_client(emulator, ComputeManagementClient, SUBSCRIPTION)
     with pytest.raises(ResourceNotFoundError):
-        client.gallery_image_versions.get("rg-images", "gal", "web", "9.9.9")
+        client.gallery_image_versions.get("rg-dr-cus", "gal", "web", "9.9.9")
 
 
 def test_reading_the_version_fails_while_its_home_region_is_down(fresh_emulator: Emulator) -> None:
-    fresh_emulator.set_scenario({"outage": ["eastus2"]})
+    # The gallery lives in rg-dr-cus, so its home is the secondary region.
+    fresh_emulator.set_scenario({"outage": ["centralus"]})
     with pytest.raises(HttpResponseError) as caught:
         get_version(fresh_emulator)
     assert caught.value.status_code == 504

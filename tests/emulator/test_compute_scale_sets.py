@@ -16,11 +16,11 @@ from regionshift_emulator.testing import raw, sdk_client, token_for
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 
-NET = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-net-cus/providers/Microsoft.Network"
+NET = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-dr-cus/providers/Microsoft.Network"
 SUBNET = f"{NET}/virtualNetworks/vnet-cus/subnets/web"
 POOL = f"{NET}/loadBalancers/lb-cus/backendAddressPools/web"
 IMAGE = (
-    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-images/providers/Microsoft.Compute"
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-dr-cus/providers/Microsoft.Compute"
     "/galleries/gal/images/web/versions/1.4.0"
 )
 WORKER = "worker-cus"
@@ -65,8 +65,8 @@ def error_code(exc: HttpResponseError) -> str | None:
 
 def test_create_from_replicated_image_succeeds_with_running_instances(fresh_emulator: Emulator) -> None:
     client = compute(fresh_emulator)
-    vmss = client.virtual_machine_scale_sets.begin_create_or_update("rg-compute-cus", "web", definition(3)).result()
-    vms = list(client.virtual_machine_scale_set_vms.list("rg-compute-cus", "web", expand="instanceView"))
+    vmss = client.virtual_machine_scale_sets.begin_create_or_update("rg-dr-cus", "web", definition(3)).result()
+    vms = list(client.virtual_machine_scale_set_vms.list("rg-dr-cus", "web", expand="instanceView"))
     powers = [s.code for vm in vms for s in vm.properties.instance_view.statuses if s.code.startswith("PowerState/")]
     assert (vmss.properties.provisioning_state, vmss.sku.capacity, vmss.location) == ("Succeeded", 3, "centralus")
     assert [vm.properties.provisioning_state for vm in vms] == ["Succeeded"] * 3
@@ -77,20 +77,18 @@ def test_create_shows_creating_until_the_emulated_duration_passes(fresh_emulator
     fresh_emulator.set_scenario({"latencies": {"compute.vmss.create": 300}})
     client = compute(fresh_emulator)
     # No polling: this pins the state during the operation, not the SDK's poller.
-    client.virtual_machine_scale_sets.begin_create_or_update("rg-compute-cus", "web", definition(2), polling=False)
-    during = client.virtual_machine_scale_sets.get("rg-compute-cus", "web").properties.provisioning_state
-    states = [
-        vm.properties.provisioning_state for vm in client.virtual_machine_scale_set_vms.list("rg-compute-cus", "web")
-    ]
+    client.virtual_machine_scale_sets.begin_create_or_update("rg-dr-cus", "web", definition(2), polling=False)
+    during = client.virtual_machine_scale_sets.get("rg-dr-cus", "web").properties.provisioning_state
+    states = [vm.properties.provisioning_state for vm in client.virtual_machine_scale_set_vms.list("rg-dr-cus", "web")]
     fresh_emulator.advance(300)
-    after = client.virtual_machine_scale_sets.get("rg-compute-cus", "web").properties.provisioning_state
+    after = client.virtual_machine_scale_sets.get("rg-dr-cus", "web").properties.provisioning_state
     assert (during, states, after) == ("Creating", ["Creating", "Creating"], "Succeeded")
 
 
 def test_create_fails_when_the_image_has_no_replica_in_the_region(fresh_emulator: Emulator) -> None:
     set_replica(fresh_emulator.state.store, IMAGE, "centralus", None)
     with pytest.raises(ResourceNotFoundError) as caught:
-        compute(fresh_emulator).virtual_machine_scale_sets.begin_create_or_update("rg-compute-cus", "web", definition())
+        compute(fresh_emulator).virtual_machine_scale_sets.begin_create_or_update("rg-dr-cus", "web", definition())
     assert error_code(caught.value) == "GalleryImageNotFound"
     assert "is not available in centralus region" in str(caught.value)
 
@@ -98,7 +96,7 @@ def test_create_fails_when_the_image_has_no_replica_in_the_region(fresh_emulator
 def test_create_fails_during_the_region_outage(fresh_emulator: Emulator) -> None:
     fresh_emulator.set_scenario({"outage": ["centralus"], "latencies": {"default": 0}})
     with pytest.raises(HttpResponseError) as caught:
-        compute(fresh_emulator).virtual_machine_scale_sets.begin_create_or_update("rg-compute-cus", "web", definition())
+        compute(fresh_emulator).virtual_machine_scale_sets.begin_create_or_update("rg-dr-cus", "web", definition())
     assert (caught.value.status_code, error_code(caught.value)) == (504, "GatewayTimeout")
 
 
@@ -106,7 +104,7 @@ def test_create_fails_with_a_subnet_in_another_region(fresh_emulator: Emulator) 
     # The subnet exists in centralus; a scale set in eastus2 cannot use it.
     with pytest.raises(HttpResponseError) as caught:
         compute(fresh_emulator).virtual_machine_scale_sets.begin_create_or_update(
-            "rg-compute-cus", "web", definition(location="eastus2")
+            "rg-dr-cus", "web", definition(location="eastus2")
         )
     assert (caught.value.status_code, error_code(caught.value)) == (400, "InvalidResourceReference")
 
@@ -114,7 +112,7 @@ def test_create_fails_with_a_subnet_in_another_region(fresh_emulator: Emulator) 
 def test_create_fails_with_a_missing_subnet(fresh_emulator: Emulator) -> None:
     with pytest.raises(HttpResponseError) as caught:
         compute(fresh_emulator).virtual_machine_scale_sets.begin_create_or_update(
-            "rg-compute-cus", "web", definition(subnet=SUBNET.replace("/web", "/nope"))
+            "rg-dr-cus", "web", definition(subnet=SUBNET.replace("/web", "/nope"))
         )
     assert error_code(caught.value) == "InvalidResourceReference"
 
@@ -125,10 +123,10 @@ def test_create_in_a_missing_group_is_resource_group_not_found(fresh_emulator: E
     assert error_code(caught.value) == "ResourceGroupNotFound"
 
 
-def test_seeded_scale_mode_set_is_idle_in_the_secondary(emulator: Emulator, example_plan: Plan) -> None:
-    vmss = compute(emulator).virtual_machine_scale_sets.get("rg-compute-cus", WORKER)
+def test_seeded_scale_mode_set_is_idle_in_the_secondary(emulator: Emulator, dr_plan: Plan) -> None:
+    vmss = compute(emulator).virtual_machine_scale_sets.get("rg-dr-cus", WORKER)
     assert (vmss.location, vmss.sku.capacity, vmss.properties.provisioning_state) == (
-        example_plan.regions.secondary,
+        dr_plan.regions.secondary,
         0,
         "Succeeded",
     )
@@ -137,58 +135,56 @@ def test_seeded_scale_mode_set_is_idle_in_the_secondary(emulator: Emulator, exam
 def test_patch_scales_the_capacity_and_instances(fresh_emulator: Emulator) -> None:
     client = compute(fresh_emulator)
     update = VirtualMachineScaleSetUpdate({"sku": {"capacity": 2}})
-    vmss = client.virtual_machine_scale_sets.begin_update("rg-compute-cus", WORKER, update).result()
-    vms = list(client.virtual_machine_scale_set_vms.list("rg-compute-cus", WORKER))
+    vmss = client.virtual_machine_scale_sets.begin_update("rg-dr-cus", WORKER, update).result()
+    vms = list(client.virtual_machine_scale_set_vms.list("rg-dr-cus", WORKER))
     assert (vmss.sku.capacity, vmss.properties.provisioning_state, len(vms)) == (2, "Succeeded", 2)
 
 
 def test_scale_in_keeps_surplus_instances_deleting_until_done(fresh_emulator: Emulator) -> None:
     client = compute(fresh_emulator)
-    client.virtual_machine_scale_sets.begin_create_or_update("rg-compute-cus", "web", definition(3)).result()
+    client.virtual_machine_scale_sets.begin_create_or_update("rg-dr-cus", "web", definition(3)).result()
     fresh_emulator.set_scenario({"latencies": {"compute.vmss.update": 120}})
     update = VirtualMachineScaleSetUpdate({"sku": {"capacity": 1}})
-    client.virtual_machine_scale_sets.begin_update("rg-compute-cus", "web", update, polling=False)
-    states = [
-        vm.properties.provisioning_state for vm in client.virtual_machine_scale_set_vms.list("rg-compute-cus", "web")
-    ]
+    client.virtual_machine_scale_sets.begin_update("rg-dr-cus", "web", update, polling=False)
+    states = [vm.properties.provisioning_state for vm in client.virtual_machine_scale_set_vms.list("rg-dr-cus", "web")]
     fresh_emulator.advance(120)
-    after = list(client.virtual_machine_scale_set_vms.list("rg-compute-cus", "web"))
+    after = list(client.virtual_machine_scale_set_vms.list("rg-dr-cus", "web"))
     assert (states, [vm.instance_id for vm in after]) == (["Succeeded", "Deleting", "Deleting"], ["0"])
 
 
 def test_capacity_out_of_range_is_invalid_parameter(emulator: Emulator) -> None:
     with pytest.raises(HttpResponseError) as caught:
         compute(emulator).virtual_machine_scale_sets.begin_update(
-            "rg-compute-cus", WORKER, VirtualMachineScaleSetUpdate({"sku": {"capacity": -1}})
+            "rg-dr-cus", WORKER, VirtualMachineScaleSetUpdate({"sku": {"capacity": -1}})
         )
     assert (caught.value.status_code, error_code(caught.value)) == (400, "InvalidParameter")
 
 
 def test_delete_removes_the_scale_set(fresh_emulator: Emulator) -> None:
     client = compute(fresh_emulator)
-    client.virtual_machine_scale_sets.begin_delete("rg-compute-cus", WORKER).result()
+    client.virtual_machine_scale_sets.begin_delete("rg-dr-cus", WORKER).result()
     with pytest.raises(ResourceNotFoundError):
-        client.virtual_machine_scale_sets.get("rg-compute-cus", WORKER)
+        client.virtual_machine_scale_sets.get("rg-dr-cus", WORKER)
 
 
 def test_list_in_group_and_secret_not_rendered(fresh_emulator: Emulator) -> None:
     client = compute(fresh_emulator)
-    client.virtual_machine_scale_sets.begin_create_or_update("rg-compute-cus", "web", definition(1)).result()
-    listed = {v.name: v for v in client.virtual_machine_scale_sets.list("rg-compute-cus")}
+    client.virtual_machine_scale_sets.begin_create_or_update("rg-dr-cus", "web", definition(1)).result()
+    listed = {v.name: v for v in client.virtual_machine_scale_sets.list("rg-dr-cus")}
     os_profile = listed["web"].properties.virtual_machine_profile.os_profile
     assert (sorted(listed), os_profile.admin_password) == (["web", WORKER], None)
 
 
 def test_instance_view_counts_running_instances(fresh_emulator: Emulator) -> None:
     client = compute(fresh_emulator)
-    client.virtual_machine_scale_sets.begin_create_or_update("rg-compute-cus", "web", definition(2)).result()
-    view = client.virtual_machine_scale_sets.get_instance_view("rg-compute-cus", "web")
+    client.virtual_machine_scale_sets.begin_create_or_update("rg-dr-cus", "web", definition(2)).result()
+    view = client.virtual_machine_scale_sets.get_instance_view("rg-dr-cus", "web")
     summary = {s.code: s.count for s in view.virtual_machine.statuses_summary}
     assert summary == {"ProvisioningState/succeeded": 2}
 
 
 def test_put_answers_201_creating_with_an_async_operation(fresh_emulator: Emulator) -> None:
-    group = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-compute-cus"
+    group = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-dr-cus"
     path = f"{group}/providers/Microsoft.Compute/virtualMachineScaleSets/web"
     fresh_emulator.set_scenario({"latencies": {"compute.vmss.create": 60}})
     body = definition(1).as_dict()
@@ -196,4 +192,4 @@ def test_put_answers_201_creating_with_an_async_operation(fresh_emulator: Emulat
         fresh_emulator, "PUT", path + "?api-version=2026-04-01", body=body, token=token_for(fresh_emulator)
     )
     assert (status, answer["properties"]["provisioningState"]) == (201, "Creating")
-    assert "/providers/Microsoft.Compute/locations/centralus/azureAsyncOperation/" in headers["Azure-AsyncOperation"]
+    assert "/providers/Microsoft.Compute/locations/centralus/operations/" in headers["Azure-AsyncOperation"]

@@ -12,7 +12,7 @@ from regionshift_emulator.server import Emulator
 from regionshift_emulator.testing import sdk_client
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-RG, ACCOUNT = "rg-data", "cosmos-orders"
+RG, ACCOUNT = "rg-dr-cus", "cosmos-orders"
 TO_CENTRAL: dict[str, Any] = {
     "failoverPolicies": [
         {"locationName": "centralus", "failoverPriority": 0},

@@ -18,7 +18,7 @@ def dns(emulator: Emulator) -> DnsManagementClient:
 
 
 def test_seeded_cname_points_at_the_primary(emulator: Emulator) -> None:
-    rs = dns(emulator).record_sets.get("rg-dns", "contoso.com", "www", "CNAME")
+    rs = dns(emulator).record_sets.get("rg-dr-cus", "contoso.com", "www", "CNAME")
     assert (rs.cname_record.cname, rs.ttl, rs.fqdn, bool(rs.etag)) == (
         "web-eus2.contoso.net",
         60,
@@ -28,16 +28,16 @@ def test_seeded_cname_points_at_the_primary(emulator: Emulator) -> None:
 
 
 def test_zone_get_counts_record_sets(emulator: Emulator) -> None:
-    zone = dns(emulator).zones.get("rg-dns", "contoso.com")
+    zone = dns(emulator).zones.get("rg-dr-cus", "contoso.com")
     # www CNAME, api A, and the apex NS and SOA that Azure creates with every zone.
     assert (zone.location, zone.number_of_record_sets, len(zone.name_servers)) == ("global", 4, 4)
 
 
 def test_cname_update_with_matching_etag_works_and_changes_the_etag(fresh_emulator: Emulator) -> None:
     client = dns(fresh_emulator)
-    before = client.record_sets.get("rg-dns", "contoso.com", "www", "CNAME")
+    before = client.record_sets.get("rg-dr-cus", "contoso.com", "www", "CNAME")
     after = client.record_sets.create_or_update(
-        "rg-dns",
+        "rg-dr-cus",
         "contoso.com",
         "www",
         "CNAME",
@@ -49,11 +49,11 @@ def test_cname_update_with_matching_etag_works_and_changes_the_etag(fresh_emulat
 
 def test_update_with_a_stale_etag_is_412(fresh_emulator: Emulator) -> None:
     client = dns(fresh_emulator)
-    stale = client.record_sets.get("rg-dns", "contoso.com", "api", "A").etag
-    client.record_sets.update("rg-dns", "contoso.com", "api", "A", RecordSet(ttl=30))  # someone else's change
+    stale = client.record_sets.get("rg-dr-cus", "contoso.com", "api", "A").etag
+    client.record_sets.update("rg-dr-cus", "contoso.com", "api", "A", RecordSet(ttl=30))  # someone else's change
     with pytest.raises(HttpResponseError) as caught:
         client.record_sets.create_or_update(
-            "rg-dns",
+            "rg-dr-cus",
             "contoso.com",
             "api",
             "A",
@@ -66,7 +66,7 @@ def test_update_with_a_stale_etag_is_412(fresh_emulator: Emulator) -> None:
 def test_if_none_match_star_refuses_to_overwrite(emulator: Emulator) -> None:
     with pytest.raises(HttpResponseError) as caught:
         dns(emulator).record_sets.create_or_update(
-            "rg-dns",
+            "rg-dr-cus",
             "contoso.com",
             "www",
             "CNAME",
@@ -77,30 +77,31 @@ def test_if_none_match_star_refuses_to_overwrite(emulator: Emulator) -> None:
 
 
 def test_patch_keeps_the_records_it_does_not_name(fresh_emulator: Emulator) -> None:
-    updated = dns(fresh_emulator).record_sets.update("rg-dns", "contoso.com", "api", "A", RecordSet(ttl=5))
+    updated = dns(fresh_emulator).record_sets.update("rg-dr-cus", "contoso.com", "api", "A", RecordSet(ttl=5))
     assert (updated.ttl, [r.ipv4_address for r in updated.a_records]) == (5, ["20.1.2.3"])
 
 
 def test_list_by_type_and_delete(fresh_emulator: Emulator) -> None:
     client = dns(fresh_emulator)
-    names = [rs.name for rs in client.record_sets.list_by_type("rg-dns", "contoso.com", "A")]
-    client.record_sets.delete("rg-dns", "contoso.com", "api", "A")
+    names = [rs.name for rs in client.record_sets.list_by_type("rg-dr-cus", "contoso.com", "A")]
+    client.record_sets.delete("rg-dr-cus", "contoso.com", "api", "A")
     with pytest.raises(ResourceNotFoundError):
-        client.record_sets.get("rg-dns", "contoso.com", "api", "A")
+        client.record_sets.get("rg-dr-cus", "contoso.com", "api", "A")
     assert names == ["api"]
 
 
 def test_create_aaaa_then_list_all(fresh_emulator: Emulator) -> None:
     client = dns(fresh_emulator)
     created = client.record_sets.create_or_update(
-        "rg-dns",
+        "rg-dr-cus",
         "contoso.com",
         "v6",
         "AAAA",
         {"properties": {"TTL": 30, "AAAARecords": [{"ipv6Address": "2001:db8::1"}]}},
     )
     listed = {
-        (rs.name, rs.type.rsplit("/", 1)[-1]) for rs in client.record_sets.list_all_by_dns_zone("rg-dns", "contoso.com")
+        (rs.name, rs.type.rsplit("/", 1)[-1])
+        for rs in client.record_sets.list_all_by_dns_zone("rg-dr-cus", "contoso.com")
     }
     assert (created.aaaa_records[0].ipv6_address, ("v6", "AAAA") in listed, ("@", "SOA") in listed) == (
         "2001:db8::1",
@@ -112,16 +113,20 @@ def test_create_aaaa_then_list_all(fresh_emulator: Emulator) -> None:
 def test_bad_ip_is_a_clear_400(emulator: Emulator) -> None:
     with pytest.raises(HttpResponseError) as caught:
         dns(emulator).record_sets.create_or_update(
-            "rg-dns", "contoso.com", "bad", "A", {"properties": {"TTL": 30, "ARecords": [{"ipv4Address": "300.1.1.1"}]}}
+            "rg-dr-cus",
+            "contoso.com",
+            "bad",
+            "A",
+            {"properties": {"TTL": 30, "ARecords": [{"ipv4Address": "300.1.1.1"}]}},
         )
     assert caught.value.status_code == 400 and "properties.ARecords[0].ipv4Address" in str(caught.value)
 
 
 def test_dns_is_not_affected_by_a_region_outage(fresh_emulator: Emulator) -> None:
     fresh_emulator.set_scenario({"outage": ["eastus2", "centralus"]})
-    assert dns(fresh_emulator).record_sets.get("rg-dns", "contoso.com", "www", "CNAME").ttl == 60
+    assert dns(fresh_emulator).record_sets.get("rg-dr-cus", "contoso.com", "www", "CNAME").ttl == 60
 
 
 def test_missing_zone_is_not_found(emulator: Emulator) -> None:
     with pytest.raises(ResourceNotFoundError):
-        dns(emulator).zones.get("rg-dns", "fabrikam.com")
+        dns(emulator).zones.get("rg-dr-cus", "fabrikam.com")

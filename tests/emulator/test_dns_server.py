@@ -33,9 +33,9 @@ def test_a_record_over_tcp(emulator: Emulator) -> None:
 def test_answer_switches_after_a_record_set_update(fresh_emulator: Emulator) -> None:
     before = [str(r.target) for r in resolver(fresh_emulator).resolve("www.contoso.com", "CNAME")]
     client = sdk_client(fresh_emulator, DnsManagementClient, SUBSCRIPTION)
-    current = client.record_sets.get("rg-dns", "contoso.com", "www", "CNAME")
+    current = client.record_sets.get("rg-dr-cus", "contoso.com", "www", "CNAME")
     client.record_sets.create_or_update(
-        "rg-dns",
+        "rg-dr-cus",
         "contoso.com",
         "www",
         "CNAME",

@@ -6,7 +6,7 @@ from regionshift_emulator.server import Emulator
 from regionshift_emulator.testing import raw, token_for
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-NET = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-net-cus/providers/Microsoft.Network"
+NET = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-dr-cus/providers/Microsoft.Network"
 API = "?api-version=2024-05-01"
 
 

@@ -18,8 +18,8 @@ def sdk_client(emulator: Emulator, cls: type[ResourceManagementClient]) -> Resou
 
 
 def test_seeded_group_is_in_the_primary_region(emulator: Emulator) -> None:
-    group = sdk_client(emulator, ResourceManagementClient).resource_groups.get("rg-data")
-    assert (group.name, group.location, group.properties.provisioning_state) == ("rg-data", "eastus2", "Succeeded")
+    group = sdk_client(emulator, ResourceManagementClient).resource_groups.get("rg-data-eus2")
+    assert (group.name, group.location, group.properties.provisioning_state) == ("rg-data-eus2", "eastus2", "Succeeded")
 
 
 def test_create_then_get_with_other_casing(emulator: Emulator) -> None:
@@ -31,7 +31,7 @@ def test_create_then_get_with_other_casing(emulator: Emulator) -> None:
 
 def test_check_existence_answers_true_and_false(emulator: Emulator) -> None:
     groups = sdk_client(emulator, ResourceManagementClient).resource_groups
-    assert (groups.check_existence("rg-data"), groups.check_existence("no-such-group")) == (True, False)
+    assert (groups.check_existence("rg-data-eus2"), groups.check_existence("no-such-group")) == (True, False)
 
 
 def test_missing_group_is_resource_group_not_found(emulator: Emulator) -> None:
@@ -42,17 +42,17 @@ def test_missing_group_is_resource_group_not_found(emulator: Emulator) -> None:
 
 def test_delete_cascades_to_resources_inside(fresh_emulator: Emulator) -> None:
     state = fresh_emulator.state
-    inside = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-data/providers/Microsoft.Example/things/t1"
+    inside = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-data-eus2/providers/Microsoft.Example/things/t1"
     state.store.put(Resource(id=inside, type="Microsoft.Example/things", location="eastus2"))
-    sdk_client(fresh_emulator, ResourceManagementClient).resource_groups.begin_delete("rg-data").result()
+    sdk_client(fresh_emulator, ResourceManagementClient).resource_groups.begin_delete("rg-data-eus2").result()
     assert state.store.get(inside) is None
-    assert state.store.get(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-data") is None
+    assert state.store.get(f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-data-eus2") is None
 
 
 def test_delete_in_progress_shows_deleting(fresh_emulator: Emulator) -> None:
     fresh_emulator.set_scenario({"latencies": {"resources.deleteGroup": 600}})
     client = sdk_client(fresh_emulator, ResourceManagementClient)
-    client.resource_groups.begin_delete("rg-data", polling=False)  # the poller would sleep out Retry-After
-    assert client.resource_groups.get("rg-data").properties.provisioning_state == "Deleting"
+    client.resource_groups.begin_delete("rg-data-eus2", polling=False)  # the poller would sleep out Retry-After
+    assert client.resource_groups.get("rg-data-eus2").properties.provisioning_state == "Deleting"
     fresh_emulator.advance(600)
-    assert client.resource_groups.check_existence("rg-data") is False
+    assert client.resource_groups.check_existence("rg-data-eus2") is False

@@ -13,7 +13,7 @@ from regionshift_emulator.server import Emulator
 from regionshift_emulator.testing import raw, token_for
 
 SERVER = (
-    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data"
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data-eus2"
     "/providers/Microsoft.Sql/servers/sql-eus2?api-version=2025-01-01"
 )
 
@@ -25,7 +25,14 @@ SERVER = (
         ({"outages": ["eastus2"]}, "outages: unknown key"),
         ({"outage": [{"region": "eastus2", "from": 60, "until": 30}]}, "outage[0]"),
         ({"speed": 0}, "speed"),
-        ({"faults": [{"path": "*", "reset": True}]}, "faults[0]"),
+        ({"faults": [{"path": "*", "reset": True, "status": 503}]}, "faults[0]"),
+        ({"faults": [{"path": "*"}]}, "faults[0]"),
+        ({"faults": [{"path": "*", "status": 500, "retry_after": 5}]}, "faults[0]"),
+        ({"faults": [{"path": "*", "status": 500, "probability": 2}]}, "faults[0].probability"),
+        ({"faults": [{"path": "*", "hang_seconds": 301}]}, "faults[0].hang_seconds"),
+        ({"faults": [{"path": "*", "reset": True, "flaky": True}]}, "faults[0].flaky: unknown key"),
+        ({"outage": [{"region": "eastus2", "mode": "sulk"}]}, "outage[0].mode"),
+        ({"resource_groups": {"rg-a": "atlantis"}}, "resource_groups"),
         ({"latencies": {"default": -1}}, "latencies.default"),
     ],
 )
@@ -69,6 +76,6 @@ def test_throttling_answers_429_once_the_bucket_is_empty(fresh_emulator: Emulato
     assert int(answers[2][1]["Retry-After"]) > 0
 
 
-def test_scenario_given_at_start_is_in_force(example_plan: Plan, tmp_path: Path) -> None:
-    with Emulator(example_plan, {"outage": ["centralus"]}, workdir=tmp_path) as emu:
+def test_scenario_given_at_start_is_in_force(dr_plan: Plan, tmp_path: Path) -> None:
+    with Emulator(dr_plan, {"outage": ["centralus"]}, workdir=tmp_path) as emu:
         assert (emu.state.region_down("Central US"), emu.state.region_down("eastus2")) == (True, False)

@@ -13,7 +13,8 @@ from regionshift_emulator.server import Emulator
 from regionshift_emulator.testing import raw, token_for
 
 SUB = "00000000-0000-0000-0000-000000000000"
-SERVER = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers/Microsoft.Sql/servers/sql-eus2"
+SERVER = f"/subscriptions/{SUB}/resourceGroups/rg-data-eus2/providers/Microsoft.Sql/servers/sql-eus2"
+SECONDARY = f"/subscriptions/{SUB}/resourceGroups/rg-dr-cus/providers/Microsoft.Sql/servers/sql-cus"
 API = "?api-version=2025-01-01"
 
 
@@ -52,7 +53,7 @@ def test_unknown_server_is_404_resource_not_found(emulator: Emulator) -> None:
 
 
 def test_unknown_resource_group_is_404_resource_group_not_found(emulator: Emulator) -> None:
-    path = SERVER.replace("rg-data", "rg-nope") + API
+    path = SERVER.replace("rg-data-eus2", "rg-nope") + API
     status, _, body = raw(emulator, "GET", path, token=token_for(emulator))
     assert (status, body["error"]["code"]) == (404, "ResourceGroupNotFound")
 
@@ -60,7 +61,7 @@ def test_unknown_resource_group_is_404_resource_group_not_found(emulator: Emulat
 def test_long_running_operation_stays_in_progress_until_its_emulated_duration(fresh_emulator: Emulator) -> None:
     fresh_emulator.set_scenario({"latencies": {"sql.failover": 60}})
     token = token_for(fresh_emulator)
-    path = SERVER.replace("sql-eus2", "sql-cus") + "/failoverGroups/fg-orders/failover" + API
+    path = SECONDARY + "/failoverGroups/fg-orders/failover" + API
     status, headers, _ = raw(fresh_emulator, "POST", path, token=token)
     assert status == 202 and int(headers["Retry-After"]) >= 1
     poll = headers["Azure-AsyncOperation"].removeprefix(fresh_emulator.url)
@@ -72,7 +73,8 @@ def test_long_running_operation_stays_in_progress_until_its_emulated_duration(fr
 
 def test_admin_scenario_round_trips(fresh_emulator: Emulator) -> None:
     status, _, body = raw(fresh_emulator, "PUT", "/_emulator/scenario", body={"outage": ["East US 2"]})
-    assert (status, body["outage"]) == (200, [{"region": "eastus2", "from": 0.0, "until": None}])
+    window = {"region": "eastus2", "from": 0.0, "until": None, "services": None, "mode": "timeout"}
+    assert (status, body["outage"]) == (200, [window])
     assert raw(fresh_emulator, "GET", "/_emulator/scenario")[2]["outage"] == body["outage"]
 
 
@@ -95,7 +97,8 @@ def test_request_log_records_arm_requests(fresh_emulator: Emulator) -> None:
 def test_admin_state_shows_resources_and_regions(emulator: Emulator) -> None:
     state = raw(emulator, "GET", "/_emulator/state")[2]
     assert SERVER in state["resources"]
-    assert state["regions"] == {"eastus2": {"down": False}, "centralus": {"down": False}}
+    up = {"down": False, "services_down": []}
+    assert state["regions"] == {"eastus2": up, "centralus": up}
 
 
 def test_identity_endpoint_issues_a_jwt_for_the_resource(emulator: Emulator) -> None:
@@ -135,7 +138,7 @@ def test_cloud_metadata_shape_follows_the_api_version_as_arm_does(emulator: Emul
 def test_async_put_answers_azure_asyncoperation_without_location(emulator: Emulator) -> None:
     # ARM's async contract: Location (operationResults) is for 202s. The Azure CLI polls a PUT with
     # final-state-via=location, so a Location here would make it read an empty operation result.
-    vmss = f"/subscriptions/{SUB}/resourceGroups/rg-compute-cus/providers/Microsoft.Compute/virtualMachineScaleSets"
+    vmss = f"/subscriptions/{SUB}/resourceGroups/rg-dr-cus/providers/Microsoft.Compute/virtualMachineScaleSets"
     token = token_for(emulator)
     body = raw(emulator, "GET", vmss + "/worker-cus?api-version=2026-04-01", token=token)[2]
     status, headers, _ = raw(emulator, "PUT", vmss + "/worker-cus?api-version=2026-04-01", body=body, token=token)

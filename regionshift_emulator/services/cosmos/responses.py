@@ -14,7 +14,7 @@ def _account_id(req: ArmRequest) -> str:
 
 def get_account(req: ArmRequest) -> Response:
     backend = req.backend(CosmosBackend)
-    return json_response(backend.render(backend.account(_account_id(req))))
+    return json_response(backend.render(backend.account(_account_id(req)), req.base_url))
 
 
 def failover_priority_change(req: ArmRequest) -> Response:

@@ -5,4 +5,4 @@ from regionshift_emulator.core.service import ServiceSpec
 from regionshift_emulator.services.dns.models import DnsBackend
 from regionshift_emulator.services.dns.urls import RULES
 
-SERVICE = ServiceSpec(name="dns", backend=DnsBackend, rules=RULES)
+SERVICE = ServiceSpec(name="dns", namespace="Microsoft.Network", backend=DnsBackend, rules=RULES)

@@ -100,12 +100,22 @@ class EmulatorApp:
             self._log(request, None, dropped="reset")
             raise DropConnection(answer.message)
         if answer.connection == "hang":
-            if hold(request.environ, answer.hold_seconds, self.state.released):
+            if self._hold(request, answer.hold_seconds):
                 self._log(request, None, dropped="hang")
                 raise DropConnection(answer.message)
             namespace = getattr(answer, "namespace", "Microsoft.Resources")
             return error_response(ArmError(gateway_timeout_message(namespace), code="GatewayTimeout", status=504))
         return error_response(answer)
+
+    def _hold(self, request: Request, seconds: float) -> bool:
+        """`outages.hold`, counted in `state.held` (never under the state lock while it waits)."""
+        with self.state.lock:
+            self.state.held += 1
+        try:
+            return hold(request.environ, seconds, self.state.released)
+        finally:
+            with self.state.lock:
+                self.state.held -= 1
 
     def _log(self, request: Request, status: int | None, *, dropped: str | None = None) -> None:
         entry: dict[str, Any] = {
@@ -137,7 +147,7 @@ class EmulatorApp:
             check_api_version(path, request.method, api_version, self._location(path, request))
             fault = faults.take(state, request.method, request.path)
         if fault is not None:
-            if fault.hang_seconds and hold(request.environ, fault.hang_seconds, state.released):
+            if fault.hang_seconds and self._hold(request, fault.hang_seconds):
                 raise ArmError("The client went away during an injected hang.", connection="reset")
             if fault.reset:
                 raise ArmError(f"Injected reset for {request.method} {request.path}.", connection="reset")

@@ -45,6 +45,7 @@ class EmulatorState:
         self.namespaces = {spec.name: spec.namespace or spec.name for spec in services}
         self.random = random.Random(scenario.seed)
         self.released = threading.Event()  # set when the emulator stops: held requests let go
+        self.held = 0  # requests held unanswered right now (outage or fault `hang`), under `lock`
         self.operation_defaults: dict[str, float] = {}
         for spec in services:
             self.operation_defaults.update(spec.operations)
@@ -156,6 +157,7 @@ class EmulatorState:
                     }
                     for r in self.regions
                 },
+                "held_requests": self.held,
                 "resources": self.store.snapshot(),
                 "operations": [op.snapshot(self.clock) for op in self.operations.all()],
                 "services": {spec.name: self._backends[spec.backend].snapshot() for spec in self.services},

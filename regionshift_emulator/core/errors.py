@@ -116,15 +116,6 @@ class ServiceUnavailable(ArmError):
     status, code = 503, "ServiceUnavailable"
 
 
-class GatewayTimeout(ArmError):
-    """What ARM answers when the resource provider in a region does not respond (a region outage)."""
-
-    status, code = 504, "GatewayTimeout"
-
-    def __init__(self, namespace: str) -> None:
-        super().__init__(f"The gateway did not receive a response from '{namespace}' within the specified time period.")
-
-
 class AuthorizationFailed(ArmError):
     """403 for an action the caller's role does not grant, worded as ARM words it (Learn, "Troubleshoot
     Azure RBAC": "The client '...' with object id '...' does not have authorization to perform action

@@ -58,13 +58,33 @@ class LroStyle:
     """How a provider names the URLs of its long-running operations (None: that header is not sent).
 
     Templates take `{subscription}`, `{group}`, `{namespace}`, `{location}`, `{resource}` (the
-    resource id) and `{id}`; `result_query` goes before the api-version of the Location URL.
+    resource id) and `{id}`; `result_query` goes before the api-version of the Location URL. The
+    routes that answer them are the templates as `Rule` patterns (`result_route` where the result
+    URL is under the resource, whose id is no one pattern).
     """
 
     name: str
     status: str | None
     result: str | None
     result_query: str = ""
+    result_route: str | None = None
+
+    def routes(self) -> list[tuple[str, bool]]:
+        """(Rule pattern, is the result URL) for each URL of this style; one rule where both share a path."""
+        out: list[tuple[str, bool]] = []
+        if self.status:
+            out.append((_pattern(self.status), False))
+        result = self.result_route or (_pattern(self.result) if self.result else None)
+        if result and result not in [pattern for pattern, _ in out]:
+            out.append((result, True))
+        return out
+
+
+def _pattern(template: str) -> str:
+    names = {"subscription": "subscriptionId", "group": "resourceGroupName", "id": "operationId"}
+    for key, name in names.items():
+        template = template.replace("{" + key + "}", "{" + name + "}")
+    return template
 
 
 _SUB = "/subscriptions/{subscription}"
@@ -82,6 +102,8 @@ COSMOS = LroStyle(
     "cosmos",
     _SUB + "/providers/Microsoft.DocumentDB/locations/{location}/operationsStatus/{id}",
     "{resource}/operationResults/{id}",
+    result_route="/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DocumentDB"
+    "/databaseAccounts/{accountName}/operationResults/{operationId}",
 )
 COMPUTE = LroStyle(
     "compute",
@@ -305,41 +327,8 @@ def _poller(style: LroStyle, *, result: bool) -> Callable[[ArmRequest], Response
     return handler
 
 
-_LOCATIONS = "/subscriptions/{subscriptionId}/providers/{namespace}/locations/{location}"
 RULES = [
-    Rule(_LOCATIONS + "/azureAsyncOperation/{operationId}", ["GET"], _poller(GENERIC, result=False)),
-    Rule(_LOCATIONS + "/operationResults/{operationId}", ["GET"], _poller(GENERIC, result=True)),
-    Rule(
-        "/subscriptions/{subscriptionId}/providers/Microsoft.Sql/locations/{location}"
-        "/failoverGroupAzureAsyncOperation/{operationId}",
-        ["GET"],
-        _poller(SQL_FAILOVER_GROUP, result=False),
-    ),
-    Rule(
-        "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Sql/locations"
-        "/{location}/failoverGroupOperationResults/{operationId}",
-        ["GET"],
-        _poller(SQL_FAILOVER_GROUP, result=True),
-    ),
-    Rule(
-        "/subscriptions/{subscriptionId}/providers/Microsoft.DocumentDB/locations/{location}/operationsStatus/{operationId}",
-        ["GET"],
-        _poller(COSMOS, result=False),
-    ),
-    Rule(
-        "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DocumentDB"
-        "/databaseAccounts/{accountName}/operationResults/{operationId}",
-        ["GET"],
-        _poller(COSMOS, result=True),
-    ),
-    Rule(
-        "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/locations/{location}/operations/{operationId}",
-        ["GET"],
-        _poller(COMPUTE, result=False),
-    ),
-    Rule(
-        "/subscriptions/{subscriptionId}/operationresults/{operationId}",
-        ["GET"],
-        _poller(RESOURCE_GROUP_DELETE, result=True),
-    ),
+    Rule(pattern, ["GET"], _poller(style, result=is_result))
+    for style in STYLES.values()
+    for pattern, is_result in style.routes()
 ]

@@ -22,6 +22,8 @@ the SDK and CLI use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from regionshift.azure.regions import DISPLAY_NAMES
 from regionshift_emulator.core.arm_paths import RESOURCES, ArmPath
 from regionshift_emulator.core.errors import ArmError
@@ -93,8 +95,9 @@ VERSIONS: dict[tuple[str, str], tuple[str, ...]] = {
 SUPPORTED_LOCATIONS = ", ".join(DISPLAY_NAMES)  # short names, as ARM lists them
 
 
-def check_api_version(path: ArmPath, method: str, api_version: str, location: str | None) -> None:
-    """400 as ARM answers when `api_version` is not one the path's resource type registered."""
+def check_api_version(path: ArmPath, method: str, api_version: str, location: Callable[[], str | None]) -> None:
+    """400 as ARM answers when `api_version` is not one the path's resource type registered
+    (`location()` names the region the request is about, for the message)."""
     type_path = path.type_for(method)
     first = type_path.split("/", 1)[0]
     versions = VERSIONS.get((path.namespace.lower(), first.lower()))
@@ -107,7 +110,7 @@ def check_api_version(path: ArmPath, method: str, api_version: str, location: st
             status=400,
         )
     raise ArmError(
-        f"No registered resource provider found for location '{location or 'global'}' and API version "
+        f"No registered resource provider found for location '{location() or 'global'}' and API version "
         f"'{api_version}' for type '{type_path}'. The supported api-versions are '{', '.join(versions)}'. "
         f"The supported locations are '{SUPPORTED_LOCATIONS}'.",
         code="NoRegisteredProviderFound",

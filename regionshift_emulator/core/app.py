@@ -144,7 +144,7 @@ class EmulatorApp:
             raise InvalidResourceType(_unknown_type_message(request))
         path = parse_arm_path(request.path)
         with state.lock:
-            check_api_version(path, request.method, api_version, self._location(path, request))
+            check_api_version(path, request.method, api_version, lambda: self._location(path, request))
             fault = faults.take(state, request.method, request.path)
         if fault is not None:
             if fault.hang_seconds and self._hold(request, fault.hang_seconds):

@@ -127,3 +127,14 @@ def test_azure_dns_is_global_a_regional_outage_leaves_it_and_a_global_one_takes_
     with pytest.raises(HttpResponseError) as caught:
         records.get("rg-dr-cus", "contoso.com", "www", "CNAME")
     assert (regional, caught.value.status_code) == ("web-eus2.contoso.net", 504)
+
+
+def test_a_timed_hang_window_holds_requests_only_inside_it(fresh_emulator: Emulator) -> None:
+    fresh_emulator.set_scenario({"outage": [{"region": "eastus2", "from": 600, "until": 1200, "mode": "hang"}]})
+    servers = sql(fresh_emulator, read_timeout=1).servers
+    before = servers.get("rg-data-eus2", "sql-eus2").name
+    fresh_emulator.advance(600)
+    with pytest.raises(NO_ANSWER):
+        servers.get("rg-data-eus2", "sql-eus2")
+    fresh_emulator.advance(600)
+    assert (before, servers.get("rg-data-eus2", "sql-eus2").name) == ("sql-eus2", "sql-eus2")

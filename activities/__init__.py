@@ -4,6 +4,17 @@
 One module per Azure service; each exposes a `bp` blueprint that function_app.py registers.
 """
 
-from activities import checks, compute, cosmos, dns, readiness, report, resources, sql, state
+from activities import checks, compute, cosmos, dns, lease, readiness, report, resources, sql, state
 
-blueprints = [sql.bp, cosmos.bp, resources.bp, compute.bp, dns.bp, state.bp, checks.bp, readiness.bp, report.bp]
+blueprints = [
+    sql.bp,
+    cosmos.bp,
+    resources.bp,
+    compute.bp,
+    dns.bp,
+    state.bp,
+    checks.bp,
+    readiness.bp,
+    report.bp,
+    lease.bp,
+]

@@ -1,9 +1,11 @@
 """Activities of the approval flow: post the approval request, and read the confirming signal.
 
 `send_approval_request` signs the links (here, not in the orchestrator: nonces are random and
-the key must never enter the history) and posts one message per webhook. It returns only where
-it posted and the HTTP status, never the links or the webhook URLs: Teams and Slack webhook
-URLs are secrets, and so are the tokens.
+the key must never enter the history), binding each token to the run id and the approval's
+execution, and posts one message per webhook. The message says where approvers' identities come
+from (`identity_source`), so that a two-person rule this app cannot verify says so up front. It
+returns only where it posted and the HTTP status, never the links or the webhook URLs: Teams and
+Slack webhook URLs are secrets, and so are the tokens.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from urllib.parse import quote, urlsplit
 import azure.durable_functions as df
 
 from regionshift.approvals import ApprovalRequest, approval_key, issue_token, render
+from regionshift.approvals.identity import identity_source
 from regionshift.approvals.wire import SendRequestInput
 from regionshift.azure.clients import default_clients
 from regionshift.azure.monitor import confirm_outage
@@ -41,12 +44,20 @@ def public_url(environ: dict[str, str] | None = None) -> str:
     return "http://localhost:7071"
 
 
-def build_request(args: SendRequestInput, key: bytes, base_url: str) -> ApprovalRequest:
+def build_request(args: SendRequestInput, key: bytes, base_url: str, sign_in: str | None = None) -> ApprovalRequest:
     expires = int(datetime.fromisoformat(args.expires_at).timestamp())
     path = f"{base_url}/api/approvals/{quote(args.approval_instance_id, safe='')}"
 
     def link(decision: str, slot: int = 0) -> str:
-        token = issue_token(key, args.approval_instance_id, decision, expires, slot=slot)  # type: ignore[arg-type]
+        token = issue_token(
+            key,
+            args.approval_instance_id,
+            decision,  # type: ignore[arg-type]
+            expires,
+            slot=slot,
+            run_id=args.run_id,
+            execution=args.execution,
+        )
         return f"{path}/{decision}?token={token}"
 
     return ApprovalRequest(
@@ -63,6 +74,7 @@ def build_request(args: SendRequestInput, key: bytes, base_url: str) -> Approval
         status_url=f"{base_url}/api/runs/{quote(args.run_instance_id, safe='')}",
         escalated=args.escalated,
         evidence=args.evidence,
+        sign_in=sign_in or "",
     )
 
 
@@ -81,14 +93,14 @@ def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
 
 @bp.function_name(Activities.SEND_APPROVAL_REQUEST)
 @bp.activity_trigger(input_name="payload")
-def send_approval_request(payload: dict[str, Any]) -> dict[str, Any]:
+def send_approval_request(payload: dict) -> dict:
     args = SendRequestInput.model_validate(payload)
     try:
         key = approval_key()
     except Exception as exc:
         log.error("approval request not sent: %s", exc)
         return {"deliveries": [], "error": str(exc)}
-    request = build_request(args, key, public_url())
+    request = build_request(args, key, public_url(), identity_source())
     deliveries = []
     for hook in args.webhooks:
         result = _post(hook["url"], render(request, hook.get("format", "json")))  # type: ignore[arg-type]
@@ -98,7 +110,7 @@ def send_approval_request(payload: dict[str, Any]) -> dict[str, Any]:
 
 @bp.function_name(Activities.CONFIRM_OUTAGE)
 @bp.activity_trigger(input_name="payload")
-def confirm(payload: dict[str, Any]) -> dict[str, Any]:
+def confirm(payload: dict) -> dict:
     plan = Plan.model_validate(payload["plan"])
     if plan.policy.confirmation is None:
         return {"confirmed": False, "signals": [], "summary": "the plan names no confirmation signal"}

@@ -6,7 +6,6 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from typing import Any
 
 import azure.durable_functions as df
 
@@ -22,7 +21,7 @@ log = logging.getLogger("regionshift.activities")
 
 @bp.function_name(Activities.CHECK_FAILBACK_READY)
 @bp.activity_trigger(input_name="payload")
-def check_failback_ready(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def check_failback_ready(payload: dict) -> list:
     try:
         plan = Plan.model_validate(payload["plan"])
         return [c.model_dump(mode="json") for c in failback_readiness(default_clients(), plan)]
@@ -37,7 +36,7 @@ def check_failback_ready(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 @bp.function_name(Activities.PROBE_HEALTH)
 @bp.activity_trigger(input_name="payload")
-def probe_health(payload: dict[str, Any]) -> dict[str, Any]:
+def probe_health(payload: dict) -> dict:
     """GET the URL until it answers 2xx or the time is up (a drill's application-level check)."""
     url, name = str(payload["url"]), str(payload.get("name", "?"))
     deadline = time.monotonic() + float(payload.get("timeout_seconds", 300))

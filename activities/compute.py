@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import azure.durable_functions as df
 
 from activities.runner import item_label, run_activity
@@ -16,7 +14,7 @@ bp = df.Blueprint()
 
 @bp.function_name(Activities.PROVISION_SCALE_SET)
 @bp.activity_trigger(input_name="payload")
-def provision_scale_set(payload: dict[str, Any]) -> dict[str, Any]:
+def provision_scale_set(payload: dict) -> dict:
     return run_activity(
         payload,
         "scale_set",

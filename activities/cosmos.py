@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import azure.durable_functions as df
 
 from activities.runner import item_label, run_activity
@@ -16,7 +14,7 @@ bp = df.Blueprint()
 
 @bp.function_name(Activities.COSMOS_FAILOVER)
 @bp.activity_trigger(input_name="payload")
-def cosmos_failover(payload: dict[str, Any]) -> dict[str, Any]:
+def cosmos_failover(payload: dict) -> dict:
     return run_activity(
         payload,
         "cosmos",

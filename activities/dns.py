@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import azure.durable_functions as df
 
 from activities.runner import item_label, run_activity
@@ -16,7 +14,7 @@ bp = df.Blueprint()
 
 @bp.function_name(Activities.SWITCH_DNS_RECORD)
 @bp.activity_trigger(input_name="payload")
-def switch_dns_record(payload: dict[str, Any]) -> dict[str, Any]:
+def switch_dns_record(payload: dict) -> dict:
     return run_activity(
         payload,
         "dns",

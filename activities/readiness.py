@@ -9,7 +9,6 @@ would make the fan-in fail fast (see activities/runner.py).
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import azure.durable_functions as df
 
@@ -24,7 +23,7 @@ log = logging.getLogger("regionshift.activities")
 
 @bp.function_name(Activities.CHECK_READINESS)
 @bp.activity_trigger(input_name="payload")
-def check_readiness(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def check_readiness(payload: dict) -> list:
     try:
         unit = CheckUnit.model_validate(payload)
     except Exception as exc:

@@ -1,19 +1,20 @@
-"""Activity that publishes a run's report: JSON and HTML in the report folder, and uploaded to
-the plan's storage account when it names one. Every run leaves a report this way, whether the
-CLI, an alert or the schedule started it (in Azure the folder is the worker's temp storage, and
-the blob container is where reports are kept)."""
+"""Activity that publishes a run's report: JSON and HTML in the report folder, and uploaded to the
+blob container the plan or the environment names. Every run leaves a report this way, whether the
+CLI, an alert or the schedule started it. In Azure the folder is the instance's temporary storage
+(never the read-only package) and the blob container is where reports are kept. What did not work
+comes back in the result (`published`, `publish_problems`), so the run's status shows it.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import azure.durable_functions as df
 
 from regionshift.contracts import RunReport
 from regionshift.names import Activities
 from regionshift.plan import PlanContext
-from regionshift.reports import BlobTarget, ReportUploadError, write_report
+from regionshift.reports import BlobTarget, Publication, publish
 from regionshift.settings import Settings
 
 bp = df.Blueprint()
@@ -22,17 +23,16 @@ log = logging.getLogger("regionshift.activities")
 
 @bp.function_name(Activities.PUBLISH_REPORT)
 @bp.activity_trigger(input_name="payload")
-def publish_report(payload: dict[str, Any]) -> list[str]:
-    """Returns the report's links (paths and blob URLs); a failure to publish is logged and
-    returned as a link-less note, never raised: the run's outcome must not depend on it."""
+def publish_report(payload: dict) -> dict:
+    """Returns the RunReport fields `links`, `published` and `publish_problems`; never raises: the
+    run's outcome must not depend on its report, but the run must say when it was not published."""
     try:
         report = RunReport.model_validate(payload["report"])
         plan = PlanContext.model_validate(payload["plan"])
-        files = write_report(report, Settings.from_env().report_dir, upload=BlobTarget.for_plan(plan))
-        return [str(files.json_path), str(files.html_path), *files.blob_urls]
-    except ReportUploadError as exc:
-        log.error("report written but not uploaded: %s", exc)
-        return [*(str(p) for p in exc.paths), f"not uploaded: {exc}"]
+        publication = publish(report, Settings.from_env(), BlobTarget.for_plan(plan))
     except Exception as exc:
         log.exception("publishing the report failed")
-        return [f"not published: {type(exc).__name__}: {exc}"]
+        publication = Publication(problems=[f"publishing the report failed: {type(exc).__name__}: {exc}"])
+    for problem in publication.problems:
+        log.error("report not published: %s", problem)
+    return publication.report_fields()

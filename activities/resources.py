@@ -19,7 +19,7 @@ def _group(payload: Any) -> str:
 
 @bp.function_name(Activities.ENSURE_RESOURCE_GROUP)
 @bp.activity_trigger(input_name="payload")
-def ensure_resource_group(payload: dict[str, Any]) -> dict[str, Any]:
+def ensure_resource_group(payload: dict) -> dict:
     return run_activity(
         payload,
         "resource_group",
@@ -36,7 +36,7 @@ def ensure_resource_group(payload: dict[str, Any]) -> dict[str, Any]:
 
 @bp.function_name(Activities.DELETE_RESOURCE_GROUP)
 @bp.activity_trigger(input_name="payload")
-def delete_resource_group(payload: dict[str, Any]) -> dict[str, Any]:
+def delete_resource_group(payload: dict) -> dict:
     return run_activity(
         payload,
         "resource_group",

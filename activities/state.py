@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import azure.durable_functions as df
 
@@ -18,7 +17,7 @@ log = logging.getLogger("regionshift.activities")
 
 @bp.function_name(Activities.DESCRIBE_STATE)
 @bp.activity_trigger(input_name="payload")
-def describe_state(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def describe_state(payload: dict) -> list:
     try:
         plan = Plan.model_validate(payload["plan"])
         return describe_plan(default_clients(), plan, payload.get("resource_group"))

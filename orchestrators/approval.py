@@ -4,9 +4,15 @@ With `policy.approval: automatic` it first reads the plan's confirming signal (a
 confirmed outage is approved by policy. Otherwise — required approval, or a signal that did not
 confirm — it posts an approval request (an activity signs the links and calls the webhooks),
 then waits for `approval_decision` events against a durable timer (`task_any`). Every event is
-one vote, replayed through the ledger, which spends nonces and demands two different approvers
-for a forced failover when the policy says so. On timeout it aborts, or escalates once (posting
-to the escalation webhooks and waiting another period) and then aborts.
+one vote, replayed through the ledger, which spends nonces, refuses a vote whose link belongs to
+another run or to an earlier execution of this approval, and demands two different signed-in
+approvers for a forced failover when the policy says so. On timeout it aborts, or escalates once
+(posting to the escalation webhooks and waiting another period) and then aborts.
+
+The execution is the time this orchestration first started (`current_utc_datetime` before the
+first yield: the first OrchestratorStarted event's timestamp, the same on every replay; see
+`DurableOrchestrationContext.__init__` in azure-functions-durable-python). A reset
+history starts a new execution, so links signed for the old one are refused.
 
 Deterministic: the clock is `current_utc_datetime`; all I/O is in activities.
 """
@@ -28,13 +34,16 @@ bp = df.Blueprint()
 
 
 def _approver(vote: Vote) -> Approver:
-    return Approver(approver=vote.approver, verified=vote.verified, comment=vote.comment, at=vote.at)
+    return Approver(
+        approver=vote.approver, verified=vote.verified, principal_id=vote.principal_id, comment=vote.comment, at=vote.at
+    )
 
 
 @bp.function_name(Orchestrators.APPROVAL)
 @bp.orchestration_trigger(context_name="context")
 def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
     args = ApprovalInput.model_validate(context.get_input())
+    execution = context.current_utc_datetime.isoformat()  # read before any yield: this execution's start
     policy = Plan.model_validate(args.plan).policy
     confirmation: dict[str, Any] | None = None
     reason = args.reason
@@ -48,7 +57,9 @@ def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             ).model_dump(mode="json")
         reason = f"{reason}; not confirmed by the second signal, so a person decides".lstrip("; ")
 
-    ledger = ApprovalLedger(required=policy.forced_approvers if args.forced else 1)
+    ledger = ApprovalLedger(
+        required=policy.forced_approvers if args.forced else 1, run_id=args.run_id, execution=execution
+    )
     rounds = [policy.approval_webhooks]
     if policy.on_approval_timeout == "escalate":
         rounds.append(policy.escalation_webhooks)
@@ -66,6 +77,8 @@ def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
                 operation=args.operation,
                 approval_instance_id=context.instance_id,
                 run_instance_id=args.run_instance_id,
+                run_id=args.run_id,
+                execution=execution,
                 reason=reason,
                 forced=args.forced,
                 approvers_needed=ledger.required,

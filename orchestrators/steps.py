@@ -137,11 +137,12 @@ def finish(
 
 
 def publish(context: Any, plan: Plan, result: dict[str, Any], total: int) -> Generator[Any, Any, dict[str, Any]]:
-    """Publish the report (`yield from`): files and blobs, whose links go into the returned report."""
+    """Publish the report (`yield from`): files and blobs; their links, and whether it was
+    published (with the problems if not), go into the returned report."""
     steps = [StepOutcome.model_validate(s) for s in result["steps"]]
     context.set_custom_status(progress("publishing", steps, total))
-    links = yield context.call_activity(
+    publication = yield context.call_activity(
         Activities.PUBLISH_REPORT, {"report": result, "plan": plan.context().model_dump(mode="json")}
     )
     context.set_custom_status(progress(result["status"], steps, total))
-    return {**result, "links": links}
+    return {**result, **publication}  # links, published, publish_problems

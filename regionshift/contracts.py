@@ -96,3 +96,8 @@ class RunReport(WireModel):
     reason: str = ""
     # Where the report was published (file paths and blob URLs); filled in after it was written.
     links: list[str] = []
+    # Whether the report reached everywhere it should (the report folder, and the blob container
+    # the plan or the environment names); None until publishing was tried (as in the files
+    # themselves, written before the outcome is known). Each problem is one line naming where and why.
+    published: bool | None = None
+    publish_problems: list[str] = []

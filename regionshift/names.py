@@ -28,6 +28,8 @@ class Activities:
     CHECK_FAILBACK_READY = "check_failback_ready"
     PROBE_HEALTH = "probe_health"
     CHECK_READINESS = "check_readiness"  # one readiness check unit (a resource, quota, a group's permissions)
+    ACQUIRE_RUN_LEASE = "acquire_run_lease"  # the plan's run lease, before any write (regionshift.lease)
+    RELEASE_RUN_LEASE = "release_run_lease"
 
 
 class Events:

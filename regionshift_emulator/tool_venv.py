@@ -32,10 +32,16 @@ class ToolUnavailable(Exception):
     """The tool cannot be installed because the package index is unreachable."""
 
 
-def ensure_tool(venv: Path, pip_args: list[str], executable: str, *, timeout: float) -> Path:
-    """`venv/bin/<executable>`, after `pip install <pip_args>` into `venv` unless already done."""
+def ensure_tool(venv: Path, pip_args: list[str], executable: str, *, timeout: float, python: str | None = None) -> Path:
+    """`venv/bin/<executable>`, after `pip install <pip_args>` into `venv` unless already done.
+
+    `python` is the interpreter the venv is made with (default: the one running this), so a tool
+    can run on another Python version than the tests (the Functions worker for Python 3.13).
+    """
+    key = " ".join(pip_args) if python is None else " ".join([python, *pip_args])  # another Python, another venv
+    python = python or sys.executable
     tool = venv / "bin" / executable
-    marker = venv / f".installed-{hashlib.sha256(' '.join(pip_args).encode()).hexdigest()[:16]}"
+    marker = venv / f".installed-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
     venv.parent.mkdir(parents=True, exist_ok=True)
     with (venv.parent / f"{venv.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -43,7 +49,7 @@ def ensure_tool(venv: Path, pip_args: list[str], executable: str, *, timeout: fl
             return tool
         if venv.exists():  # half-made by an interrupted run, or other pins
             shutil.rmtree(venv)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+        subprocess.run([python, "-m", "venv", str(venv)], check=True, capture_output=True)
         # Not --quiet: pip's connection warnings are how a missing network is told from a real failure.
         pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
         done = subprocess.run([*pip, *pip_args], capture_output=True, text=True, timeout=timeout)

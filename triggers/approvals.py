@@ -3,10 +3,18 @@
 A GET never decides: chat clients and mail scanners fetch links by themselves, and a preview
 must not spend a token or approve a failover. The route is anonymous at the Functions level
 because approvers clicking a link in Teams or Slack hold no function key; the signed, expiring,
-single-use token bound to this approval and this decision is the credential (a function key in
-the link would leak a reusable secret into chat history). With App Service authentication on,
-the approver's Entra ID identity is taken from the platform's headers; otherwise the form asks
-for a name, recorded as unverified.
+single-use token bound to this approval's run and execution and to this decision is the
+credential (a function key in the link would leak a reusable secret into chat history).
+
+Identity: with App Service authentication on (or a reverse proxy `regionshift serve` trusts), the
+approver is the signed-in principal (`regionshift.approvals.identity`); otherwise the form asks
+for a name, recorded as unverified. A typed name never counts toward a two-person rule: for such
+an approval the page says plainly that it needs a signed-in approver, and that the rule cannot be
+met at all where the app signs nobody in, and a POST without a signed-in identity is refused.
+
+Both routes read the approval's status first and refuse at once a link that belongs to another
+run or execution, or was used, or an approval no longer waiting; the approval orchestration's
+ledger still has the last word (a racing second use is refused there).
 """
 
 from __future__ import annotations
@@ -20,38 +28,29 @@ from urllib.parse import parse_qs
 import azure.durable_functions as df
 import azure.functions as func
 
-from regionshift.approvals import ApprovalKeyMissing, TokenRefused, approval_key, verify_token
+from regionshift.approvals import ApprovalKeyMissing, ApprovalToken, TokenRefused, approval_key, verify_token
+from regionshift.approvals.identity import Principal, identity_source, principal_from_headers
 from regionshift.names import Events
-from triggers.common import ACTIVE, body_too_large, caller, error, log, respond, runtime_status
+from triggers.common import ACTIVE, body_too_large, error, log, respond, runtime_status
 
 bp = df.Blueprint()
 ROUTE = "approvals/{instance}/{decision}"
+_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
 
 
 @bp.function_name("approval_page")
 @bp.route(route=ROUTE, methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-def approval_page(req: func.HttpRequest) -> func.HttpResponse:
+@bp.durable_client_input(client_name="client")
+async def approval_page(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     instance, decision, token = _target(req, req.params.get("token", ""))
     checked = _check(instance, decision, token)
     if isinstance(checked, func.HttpResponse):
         return checked
-    who, verified = caller(req)
-    name_field = (
-        f"<p>Signed in as <b>{html.escape(who or '')}</b></p>"
-        if verified
-        else '<p><label>Your name or e-mail <input name="approver" required maxlength="200"></label></p>'
-    )
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>regionshift: {html.escape(decision)}</title>
-</head><body><h1>{html.escape(decision.capitalize())} {html.escape(instance)}?</h1>
-<form method="post"><input type="hidden" name="token" value="{html.escape(token)}">{name_field}
-<p><label>Comment <textarea name="comment" maxlength="2000"></textarea></label></p>
-<p><button type="submit">{html.escape(decision.capitalize())}</button></p></form></body></html>"""
-    return func.HttpResponse(
-        page,
-        status_code=200,
-        mimetype="text/html",
-        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"},
-    )
+    ledger = await _waiting(client, instance, checked)
+    if isinstance(ledger, func.HttpResponse):
+        return ledger
+    page = _page(instance, decision, token, ledger, principal_from_headers(req.headers))
+    return func.HttpResponse(page, status_code=200, mimetype="text/html", headers=_PAGE_HEADERS)
 
 
 @bp.function_name("approval_decision")
@@ -68,32 +67,89 @@ async def approval_decision(req: func.HttpRequest, client: df.DurableOrchestrati
     checked = _check(instance, decision, token)
     if isinstance(checked, func.HttpResponse):
         return checked
-    who, verified = caller(req)
-    approver = who if verified else str(form.get("approver", "")).strip()[:200]
+    principal = principal_from_headers(req.headers)
+    approver = principal.name if principal else str(form.get("approver", "")).strip()[:200]
     if not approver:
         return error(400, "approver is required: who is deciding?")
-    status = await client.get_status(instance)
-    if not status:
-        return error(404, "no approval is waiting under this link")
-    custom = status.custom_status if isinstance(status.custom_status, dict) else {}
-    ledger = custom.get("approval", {})
-    if runtime_status(status) not in ACTIVE or custom.get("phase") != "awaiting_approval":
-        return error(409, "this approval is no longer waiting for a decision", [f"phase: {custom.get('phase')}"])
-    if checked.nonce in ledger.get("spent", []):
-        return error(409, "this approval link has already been used")
+    ledger = await _waiting(client, instance, checked)
+    if isinstance(ledger, func.HttpResponse):
+        return ledger
+    if decision == "approve" and ledger.get("signed_in_only") and principal is None:
+        return error(403, _rule_text(ledger), [f"approver (typed, not counted): {approver}"])
     vote = {
         "decision": decision,
         "nonce": checked.nonce,
         "slot": checked.slot,
         "approver": approver,
-        "verified": verified,
+        "verified": principal is not None,
+        "principal_id": principal.id if principal else "",
+        "run_id": checked.run_id,
+        "execution": checked.execution,
         "comment": str(form.get("comment", ""))[:2000],
         "at": datetime.now(UTC).isoformat(),
     }
     await client.raise_event(instance, Events.APPROVAL_DECISION, vote)
     # The orchestration's ledger has the last word (a racing second use of the link is refused
     # there); the status link shows whether the vote was counted.
+    verified = principal is not None
     return respond(202, {"recorded": decision, "approver": approver, "verified": verified, "instance_id": instance})
+
+
+async def _waiting(
+    client: df.DurableOrchestrationClient, instance: str, token: ApprovalToken
+) -> dict[str, Any] | func.HttpResponse:
+    """The approval's ledger (as its custom status shows it) if it waits for this very link, else why not."""
+    status = await client.get_status(instance)
+    if not status:
+        return error(404, "no approval is waiting under this link")
+    custom = status.custom_status if isinstance(status.custom_status, dict) else {}
+    if runtime_status(status) not in ACTIVE or custom.get("phase") != "awaiting_approval":
+        return error(409, "this approval is no longer waiting for a decision", [f"phase: {custom.get('phase')}"])
+    ledger = custom.get("approval", {})
+    if (token.run_id, token.execution) != (ledger.get("run_id"), ledger.get("execution")):
+        return error(403, "this approval link belongs to another run (or to an earlier execution of this approval)")
+    if token.nonce in ledger.get("spent", []):
+        return error(409, "this approval link has already been used")
+    return ledger
+
+
+def _rule_text(ledger: dict[str, Any]) -> str:
+    """A two-person rule in plain words, for someone who is not signed in."""
+    required = ledger.get("required", 2)
+    source = identity_source()
+    text = f"this approval needs {required} different signed-in approvers, and a typed name never counts"
+    if source:
+        return f"{text}: sign in through {source} and open the link again"
+    return (
+        f"{text}; this app signs nobody in (no App Service authentication, no trusted proxy), so the rule "
+        "cannot be met here: reject, or have a person start the run by hand"
+    )
+
+
+def _decision_form(token: str, title: str, who: str) -> str:
+    return (
+        f'<form method="post"><input type="hidden" name="token" value="{html.escape(token)}">{who}'
+        '<p><label>Comment <textarea name="comment" maxlength="2000"></textarea></label></p>'
+        f'<p><button type="submit">{title}</button></p></form>'
+    )
+
+
+def _page(instance: str, decision: str, token: str, ledger: dict[str, Any], principal: Principal | None) -> str:
+    title = html.escape(decision.capitalize())
+    rule = ""
+    if ledger.get("signed_in_only"):
+        counted = len(ledger.get("approvers", []))
+        rule = f"<p>This needs {int(ledger.get('required', 2))} different signed-in approvers ({counted} so far).</p>"
+    if principal is not None:
+        body = _decision_form(token, title, f"<p>Signed in as <b>{html.escape(principal.name)}</b></p>")
+    elif decision == "approve" and ledger.get("signed_in_only"):
+        text = _rule_text(ledger)
+        body = f"<p><strong>You are not signed in.</strong> {html.escape(text[0].upper() + text[1:])}.</p>"
+    else:
+        field = '<p><label>Your name or e-mail <input name="approver" required maxlength="200"></label></p>'
+        body = _decision_form(token, title, field + "<p>Not signed in: your name is recorded as typed, unverified.</p>")
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>regionshift: {html.escape(decision)}</title>
+</head><body><h1>{title} {html.escape(instance)}?</h1>{rule}{body}</body></html>"""
 
 
 def _target(req: func.HttpRequest, token: str) -> tuple[str, str, str]:

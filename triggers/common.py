@@ -14,6 +14,7 @@ from typing import Any
 
 import azure.functions as func
 
+from regionshift.approvals.identity import principal_from_headers
 from regionshift.errors import PlanError
 from regionshift.plan import Plan, load_plan
 
@@ -70,13 +71,12 @@ def load_plans(environ: dict[str, str] | None = None) -> dict[str, Plan]:
 
 
 def caller(req: func.HttpRequest) -> tuple[str | None, bool]:
-    """The caller's identity from App Service authentication (Entra ID), if it is on.
-
-    App Service strips these headers from incoming requests and sets them itself, so they can be
-    trusted there; `regionshift serve` strips them too.
-    """
-    name = req.headers.get("x-ms-client-principal-name")
-    return (name, True) if name else (None, False)
+    """The caller's signed-in name and True, from App Service authentication (Entra ID) if it is on,
+    else (None, False). See `regionshift.approvals.identity` for why these headers can be trusted:
+    App Service strips and sets them itself; `regionshift serve` strips them unless a reverse proxy it
+    trusts vouches for the request."""
+    principal = principal_from_headers(req.headers)
+    return (principal.name, True) if principal else (None, False)
 
 
 def runtime_status(status: Any) -> str | None:

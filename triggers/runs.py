@@ -103,6 +103,9 @@ def describe(status: Any) -> dict[str, Any]:
         out["approval"] = {k: v for k, v in custom["approval"].items() if k != "spent"}
     if runtime_status(status) == "Completed" and isinstance(status.output, dict):
         out["report"] = status.output
+        # Beside the report, so a report that reached neither its folder nor its container shows.
+        out["published"] = status.output.get("published")
+        out["publish_problems"] = status.output.get("publish_problems", [])
     return out
 
 

@@ -1,4 +1,4 @@
-// The regionshift Function App: Flex Consumption, Python 3.11 on Linux, one user-assigned identity
+// The regionshift Function App: Flex Consumption, Python 3.13 on Linux, one user-assigned identity
 // for everything (storage, Key Vault reference, Application Insights, ARM), Entra ID sign-in.
 @description('Function App name (globally unique host name).')
 param name string
@@ -94,9 +94,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: 2048
       }
+      // 3.13: its worker (azure-functions-runtime) is pinned in requirements.txt, so Azure runs the
+      // worker that tests/app indexes the app with (docs/deployment.md).
       runtime: {
         name: 'python'
-        version: '3.11'
+        version: '3.13'
       }
     }
   }

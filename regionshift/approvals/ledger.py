@@ -8,6 +8,16 @@ endpoint also reads the ledger's state from the custom status to refuse a reused
 but the ledger is the authority: two racing clicks of one link reach it in one order, and the
 second is refused there.
 
+Two rules live here besides single use:
+- A vote is bound to one run's execution: its token names the run id and the approval's
+  execution, and a vote naming another is refused (a link from an earlier run, or from before the
+  history was reset, decides nothing now). See `regionshift.approvals.tokens`.
+- A two-person rule (`required` 2) counts only signed-in principals (`verified`: the identity came
+  from App Service authentication or a proxy `regionshift serve` trusts, never from a form), told
+  apart by the identity provider's principal id. A typed name never counts toward it: one person
+  typing two names is one unverified person. With one approver required, a typed name is accepted
+  and recorded as unverified, as before.
+
 Pure and deterministic (no clock, no I/O): safe to run inside an orchestrator.
 """
 
@@ -27,7 +37,10 @@ class Vote:
     comment: str = ""
     at: str = ""  # ISO time the endpoint received it
     slot: int = 0
-    verified: bool = False  # identity from App Service authentication, not typed into a form
+    verified: bool = False  # identity from App Service authentication (or a trusted proxy), not typed
+    principal_id: str = ""  # the identity provider's id for a verified approver
+    run_id: str = ""  # the run the link's token names
+    execution: str = ""  # the approval execution the link's token names
 
     @classmethod
     def from_json(cls, data: Any) -> Vote:
@@ -44,6 +57,9 @@ class Vote:
             at=str(data.get("at", "")),
             slot=int(data.get("slot", 0)),
             verified=data.get("verified") is True,
+            principal_id=str(data.get("principal_id", "")).strip()[:200],
+            run_id=str(data.get("run_id", "")),
+            execution=str(data.get("execution", "")),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -55,12 +71,22 @@ class Vote:
             "at": self.at,
             "slot": self.slot,
             "verified": self.verified,
+            "principal_id": self.principal_id,
+            "run_id": self.run_id,
+            "execution": self.execution,
         }
+
+    @property
+    def person(self) -> str:
+        """Who this is, for telling approvers apart: the principal id when signed in, else the typed name."""
+        return f"id:{self.principal_id.lower()}" if self.verified and self.principal_id else self.approver.lower()
 
 
 @dataclass
 class ApprovalLedger:
-    required: int = 1  # distinct approvers needed
+    required: int = 1  # distinct approvers needed; 2 or more: signed-in principals only
+    run_id: str = ""  # the run this approval guards
+    execution: str = ""  # this approval orchestration's execution
     accepted: list[Vote] = field(default_factory=list)
     refused: list[dict[str, str]] = field(default_factory=list)
     spent: set[str] = field(default_factory=set)
@@ -69,8 +95,13 @@ class ApprovalLedger:
     def outcome(self) -> Outcome:
         if any(v.decision == "reject" for v in self.accepted):
             return "rejected"
-        approvers = {v.approver.lower() for v in self.accepted if v.decision == "approve"}
+        approvers = {v.person for v in self.accepted if v.decision == "approve"}
         return "approved" if len(approvers) >= self.required else "pending"
+
+    @property
+    def signed_in_only(self) -> bool:
+        """A two-person rule: only signed-in principals count."""
+        return self.required > 1
 
     def offer(self, vote: Vote) -> str | None:
         """Accept a vote, or return why it is refused (it is recorded either way)."""
@@ -89,12 +120,21 @@ class ApprovalLedger:
             return f"the approval is already {self.outcome}"
         if not vote.nonce:
             return "the decision carries no token nonce"
+        if vote.run_id != self.run_id:
+            return f"this approval link belongs to run {vote.run_id or '(none named)'}, not to run {self.run_id}"
+        if vote.execution != self.execution:
+            return "this approval link belongs to an earlier execution of this approval (its history was reset)"
         if vote.nonce in self.spent:
             return "this approval link has already been used"
         if not vote.approver:
             return "the approver is not identified"
+        if vote.decision == "approve" and self.signed_in_only and not vote.verified:
+            return (
+                f"{vote.approver} is not signed in: a typed name never counts toward a rule of "
+                f"{self.required} different signed-in approvers"
+            )
         if vote.decision == "approve" and any(
-            v.approver.lower() == vote.approver.lower() for v in self.accepted if v.decision == "approve"
+            v.person == vote.person for v in self.accepted if v.decision == "approve"
         ):
             return f"{vote.approver} has already approved; a different approver is needed"
         return None
@@ -104,6 +144,9 @@ class ApprovalLedger:
         return {
             "outcome": self.outcome,
             "required": self.required,
+            "signed_in_only": self.signed_in_only,
+            "run_id": self.run_id,
+            "execution": self.execution,
             "approvers": [v.approver for v in self.accepted if v.decision == "approve"],
             "spent": sorted(self.spent),
             "refused": self.refused[-10:],

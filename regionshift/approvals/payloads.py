@@ -3,6 +3,10 @@
 Each carries the approve link(s) and the reject link. The links open a confirmation page (GET)
 whose form posts the decision: chat clients and link scanners fetch URLs on their own, and a GET
 that decided a failover would let a preview spend the token.
+
+A two-person rule is spelled out: it needs different *signed-in* people, and where the app signs
+nobody in (`sign_in` empty: no App Service authentication, no trusted proxy) the message says the
+rule cannot be met there, so nobody waits for approvals that can never count.
 """
 
 from __future__ import annotations
@@ -28,6 +32,23 @@ class ApprovalRequest:
     status_url: str = ""
     escalated: bool = False
     evidence: dict[str, Any] = field(default_factory=dict)
+    sign_in: str = ""  # where approvers' identities come from (`identity_source`); "" when nowhere
+
+    @property
+    def two_person_rule(self) -> str:
+        """What the approvers must know about a rule of several approvers; "" for one approver."""
+        if self.approvers_needed < 2:
+            return ""
+        rule = (
+            f"Approvers needed: {self.approvers_needed} different signed-in people "
+            "(a typed name never counts toward this rule)"
+        )
+        if not self.sign_in:
+            rule += (
+                ". This app signs nobody in (no App Service authentication, no trusted proxy), so this "
+                "rule cannot be met here: reject, or have a person start the run by hand"
+            )
+        return rule
 
     @property
     def title(self) -> str:
@@ -39,9 +60,7 @@ class ApprovalRequest:
         out = [
             f"Reason: {self.reason}",
             f"Run: {self.run_instance_id}",
-            f"Approvers needed: {self.approvers_needed} (different people)"
-            if self.approvers_needed > 1
-            else "Approvers needed: 1",
+            self.two_person_rule or "Approvers needed: 1",
             f"Decide before: {self.expires_at}",
         ]
         confirmation = self.evidence.get("confirmation")
@@ -69,6 +88,10 @@ def render_json(request: ApprovalRequest) -> dict[str, Any]:
         "reason": request.reason,
         "forced": request.forced,
         "approversNeeded": request.approvers_needed,
+        # A rule of two or more counts only signed-in people; it cannot be met where nobody signs in.
+        "signedInApproversOnly": request.approvers_needed > 1,
+        "signIn": request.sign_in or None,
+        "ruleCanBeMet": request.approvers_needed < 2 or bool(request.sign_in),
         "expiresAt": request.expires_at,
         "escalated": request.escalated,
         "links": {"approve": list(request.approve_urls), "reject": request.reject_url},

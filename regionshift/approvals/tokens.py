@@ -1,9 +1,17 @@
-"""Signed, expiring approval tokens bound to one approval instance and one decision.
+"""Signed, expiring approval tokens bound to one run's execution and one decision.
 
-A token is `v1.<payload>.<mac>`: the payload (base64url JSON: instance id, decision, expiry,
-nonce, approver slot) signed with HMAC-SHA256 under `REGIONSHIFT_APPROVAL_KEY`. In Azure that app
-setting is a Key Vault reference (`@Microsoft.KeyVault(SecretUri=...)`), which the platform
-resolves into the same environment variable, so the code reads one place either way.
+A token is `v1.<payload>.<mac>`: the payload (base64url JSON: approval instance id, decision,
+expiry, nonce, approver slot, the run id and the approval's execution) signed with HMAC-SHA256
+under `REGIONSHIFT_APPROVAL_KEY`. In Azure that app setting is a Key Vault reference
+(`@Microsoft.KeyVault(SecretUri=...)`), which the platform resolves into the same environment
+variable, so the code reads one place either way.
+
+Why the run and the execution, not only the instance id: approval instance ids are derived from
+the plan (`failover-<plan>:approval`), so a later run, or the same run after its history was reset,
+has the same instance id. A link from the earlier one must not decide the later one. The token
+names the run id (made by whoever started the run) and the execution (when that approval
+orchestration started, the same on every replay); the approval orchestration refuses a vote whose
+token names another (`regionshift.approvals.ledger`), and the endpoint refuses it at once.
 
 Single use is not decided here: the nonce is spent in the approval orchestration's own history
 (see `regionshift.approvals.ledger`), the one store that survives restarts and scale-out.
@@ -44,6 +52,8 @@ class ApprovalToken:
     expires_at: int  # unix seconds
     nonce: str
     slot: int = 0  # which approver link (a forced failover may need two approvers)
+    run_id: str = ""  # the run the approval guards
+    execution: str = ""  # the approval orchestration's execution (its start time, ISO 8601)
 
 
 def approval_key(environ: dict[str, str] | None = None) -> bytes:
@@ -70,10 +80,25 @@ def _mac(key: bytes, signed: str) -> bytes:
 
 
 def issue_token(
-    key: bytes, instance_id: str, decision: Decision, expires_at: int, slot: int = 0, nonce: str | None = None
+    key: bytes,
+    instance_id: str,
+    decision: Decision,
+    expires_at: int,
+    slot: int = 0,
+    nonce: str | None = None,
+    *,
+    run_id: str = "",
+    execution: str = "",
 ) -> str:
-    """Sign a token for one decision on one approval instance, valid until `expires_at`."""
-    payload = {"i": instance_id, "d": decision, "e": int(expires_at), "n": nonce or secrets.token_urlsafe(16)}
+    """Sign a token for one decision on one execution of an approval, valid until `expires_at`."""
+    payload: dict[str, object] = {
+        "i": instance_id,
+        "d": decision,
+        "e": int(expires_at),
+        "n": nonce or secrets.token_urlsafe(16),
+        "r": run_id,
+        "x": execution,
+    }
     if slot:
         payload["s"] = slot
     signed = "v1." + _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"))
@@ -105,6 +130,8 @@ def verify_token(
             expires_at=int(payload["e"]),
             nonce=str(payload["n"]),
             slot=int(payload.get("s", 0)),
+            run_id=str(payload.get("r", "")),
+            execution=str(payload.get("x", "")),
         )
     except (KeyError, TypeError, ValueError):
         raise TokenRefused("the approval token is malformed") from None

@@ -18,6 +18,9 @@ class _Wire(BaseModel):
 class ApprovalInput(_Wire):
     plan: dict[str, Any]  # the whole plan, as JSON (its policy says how to approve)
     run_instance_id: str  # the run this approval guards
+    # The run's `RunRequest.run_id`: the links are bound to it (and to this approval's execution),
+    # so a link from another run, or from before a history reset, decides nothing here.
+    run_id: str = ""
     operation: Literal["failover", "failback", "drill"] = "failover"
     forced: bool = False  # a forced (data-loss) failover: may need two approvers
     reason: str = ""  # why the run started ("alert: rule X fired on ...")
@@ -27,6 +30,7 @@ class ApprovalInput(_Wire):
 class Approver(_Wire):
     approver: str
     verified: bool  # identity from Entra ID (App Service authentication), not typed into a form
+    principal_id: str = ""  # the identity provider's id of a verified approver
     comment: str = ""
     at: str = ""
 
@@ -48,6 +52,8 @@ class SendRequestInput(_Wire):
     operation: str
     approval_instance_id: str
     run_instance_id: str
+    run_id: str = ""  # the tokens name it...
+    execution: str = ""  # ...and this approval's execution (see regionshift.approvals.tokens)
     reason: str
     forced: bool
     approvers_needed: int

@@ -33,6 +33,14 @@ Simulate = Annotated[bool, typer.Option("--simulate", help="Run against an in-pr
 ScenarioOpt = Annotated[Path | None, typer.Option("--scenario", help="Emulator scenario (YAML).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the run report as JSON on stdout.")]
 ReportDir = Annotated[Path, typer.Option("--report-dir", help="Where run reports are written.")]
+BreakLease = Annotated[
+    bool,
+    typer.Option(
+        "--break-lease",
+        help="Break glass: take the plan's run lease from the run that holds it (on any host). "
+        "Only when that run is gone; the report names who held it and who broke it.",
+    ),
+]
 
 
 def run_command(action: Callable[[], ExitCode]) -> None:
@@ -129,11 +137,12 @@ def _run_command(operation: str, help_text: str) -> Callable[..., None]:
         scenario: ScenarioOpt = None,
         json_output: JsonOpt = False,
         report_dir: ReportDir = Path("reports"),
+        break_lease: BreakLease = False,
     ) -> None:
         from regionshift.cli.runs import RunOptions
 
         run = getattr(importlib.import_module(f"regionshift.cli.{operation}"), operation)
-        options = RunOptions(json_output, report_dir)
+        options = RunOptions(json_output, report_dir, break_lease=break_lease)
         run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=options))
 
     command.__doc__ = help_text

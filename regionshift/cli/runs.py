@@ -34,6 +34,7 @@ EXCLUSIVE = ("failover", "failback")
 class RunOptions:
     json_output: bool = False
     report_dir: Path = Path("reports")
+    break_lease: bool = False  # --break-lease: take the plan's run lease from its holder (regionshift.lease)
 
 
 def instance_id_for(operation: str, plan: Plan) -> str:

@@ -370,6 +370,15 @@ class ReportSettings(StrictModel):
         return v
 
 
+class LockSettings(ReportSettings):
+    """Where the plan's run lease lives: a container of a storage account in the secondary region,
+    reachable by every host that may run the plan (the Functions app, a laptop's CLI). Validated as
+    `reports` is; in Azure the app's managed identity signs in (Storage Blob Data Contributor), for
+    Azurite or development REGIONSHIFT_LOCK_CONNECTION_STRING is used instead. See regionshift.lease."""
+
+    container: Annotated[str, StringConstraints(min_length=3, max_length=63)] = "regionshift-leases"
+
+
 class PlanContext(StrictModel):
     """The plan without its resource lists: what every activity needs besides the one resource it
     acts on. Activities get this, not the whole plan, so that a plan with a thousand resources does
@@ -382,6 +391,8 @@ class PlanContext(StrictModel):
     policy: Policy = Policy()
     # Part of the context (not only the plan) so that an activity can upload the run's report.
     reports: ReportSettings | None = None
+    # The run lease every host holds before any write (regionshift.lease); None: the environment's, or local.
+    lock: LockSettings | None = None
 
     _sub = field_validator("subscription_id")(_check_subscription)
 

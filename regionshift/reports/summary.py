@@ -53,4 +53,7 @@ def render_text_summary(report: RunReport) -> RenderableType:
     failed_checks = [c for c in report.readiness if c.status == "failed"]
     if failed_checks:
         parts.append(Text(f"{len(failed_checks)} readiness check(s) failed", style="bold red"))
+    if report.published is False:
+        parts.append(Text("report NOT published:", style="bold red"))
+        parts.extend(Text(f"  {problem}", style="red") for problem in report.publish_problems)
     return Group(*parts)

@@ -1,5 +1,8 @@
 """Upload a report's files to an Azure Blob Storage container.
 
+The container is the plan's `reports` section, else the one the environment names
+(`REGIONSHIFT_REPORTS_STORAGE_ACCOUNT_URL`, `REGIONSHIFT_REPORTS_CONTAINER`, default
+`regionshift-reports`: what infra/ creates), so one app setting keeps every plan's reports.
 In Azure the Functions app's managed identity signs in through DefaultAzureCredential (it needs the
 Storage Blob Data Contributor role on the container). For Azurite and development a connection string
 from the environment (`REGIONSHIFT_REPORTS_CONNECTION_STRING`) is used instead: secrets never go in
@@ -22,7 +25,11 @@ from regionshift.errors import RegionshiftError
 from regionshift.plan.models import PlanContext
 
 CONNECTION_STRING_ENV = "REGIONSHIFT_REPORTS_CONNECTION_STRING"
+ACCOUNT_URL_ENV = "REGIONSHIFT_REPORTS_STORAGE_ACCOUNT_URL"
+CONTAINER_ENV = "REGIONSHIFT_REPORTS_CONTAINER"
+DEFAULT_CONTAINER = "regionshift-reports"
 CA_BUNDLE_ENV = "REGIONSHIFT_CA_BUNDLE"
+RETRY_TOTAL_ENV = "REGIONSHIFT_RETRY_TOTAL"  # azure-core's retries per request, as for ARM clients
 _CONTENT_TYPES = {".json": "application/json", ".html": "text/html; charset=utf-8"}
 
 
@@ -46,6 +53,7 @@ class BlobTarget:
     # A TokenCredential; None means DefaultAzureCredential (managed identity in Azure).
     credential: Any = field(default=None, repr=False)
     ca_bundle: str | None = None
+    retry_total: int | None = None  # None: azure-core's default
 
     @classmethod
     def from_settings(
@@ -59,21 +67,28 @@ class BlobTarget:
             prefix=prefix,
             connection_string=env.get(CONNECTION_STRING_ENV) or None,
             ca_bundle=env.get(CA_BUNDLE_ENV) or None,
+            retry_total=int(env[RETRY_TOTAL_ENV]) if env.get(RETRY_TOTAL_ENV) else None,
         )
 
     @classmethod
     def for_plan(cls, plan: PlanContext, env: Mapping[str, str] | None = None) -> BlobTarget | None:
-        """The plan's `reports` section as a target (blobs under `<plan name>/`), or None if it has none."""
-        if plan.reports is None:
+        """Where the plan's reports go (blobs under `<plan name>/`): its `reports` section, else the
+        environment's account; None when neither names one."""
+        env = os.environ if env is None else env
+        if plan.reports is not None:
+            account_url, container = plan.reports.storage_account_url, plan.reports.container
+        elif env.get(ACCOUNT_URL_ENV):
+            account_url, container = env[ACCOUNT_URL_ENV], env.get(CONTAINER_ENV) or DEFAULT_CONTAINER
+        else:
             return None
-        return cls.from_settings(
-            plan.reports.storage_account_url, plan.reports.container, prefix=f"{plan.name}/", env=env
-        )
+        return cls.from_settings(account_url, container, prefix=f"{plan.name}/", env=env)
 
     def container_client(self) -> ContainerClient:
         options: dict[str, Any] = {}
         if self.ca_bundle:
             options["connection_verify"] = self.ca_bundle
+        if self.retry_total is not None:
+            options["retry_total"] = self.retry_total
         if self.connection_string:
             return ContainerClient.from_connection_string(self.connection_string, self.container, **options)
         credential = self.credential
@@ -85,7 +100,20 @@ class BlobTarget:
 
 
 def upload_files(target: BlobTarget, paths: list[Path]) -> list[str]:
-    """Upload each file (overwriting a blob of the same name); returns the blob URLs.
+    """Upload each file (overwriting a blob of the same name); returns the blob URLs. Raises
+    ReportUploadError (carrying `paths`) naming the account and the reason."""
+    try:
+        contents = {path.name: path.read_bytes() for path in paths}
+    except OSError as exc:
+        raise ReportUploadError(f"could not read the report to upload it: {exc}", paths) from None
+    try:
+        return upload_contents(target, contents)
+    except ReportUploadError as exc:
+        raise ReportUploadError(str(exc), paths) from None
+
+
+def upload_contents(target: BlobTarget, files: Mapping[str, bytes]) -> list[str]:
+    """Upload `{file name: content}` as `<prefix><file name>` blobs (overwriting); the blob URLs.
 
     The container is created on first use. Raises ReportUploadError naming the account and the
     reason, never a raw SDK traceback.
@@ -93,10 +121,10 @@ def upload_files(target: BlobTarget, paths: list[Path]) -> list[str]:
     urls = []
     try:
         with target.container_client() as container:
-            for path in paths:
-                name = target.prefix + path.name
-                data = path.read_bytes()
-                settings = ContentSettings(content_type=_CONTENT_TYPES.get(path.suffix, "application/octet-stream"))
+            for file_name, data in files.items():
+                name = target.prefix + file_name
+                suffix = Path(file_name).suffix
+                settings = ContentSettings(content_type=_CONTENT_TYPES.get(suffix, "application/octet-stream"))
                 try:
                     blob = container.upload_blob(name, data, overwrite=True, content_settings=settings)
                 except ResourceNotFoundError:
@@ -110,6 +138,6 @@ def upload_files(target: BlobTarget, paths: list[Path]) -> list[str]:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ReportUploadError(
             f"could not upload the report to container {target.container!r} at {target.account_url}: {reason}",
-            paths,
+            [],
         ) from None
     return urls

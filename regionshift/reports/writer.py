@@ -30,20 +30,31 @@ def report_stem(report: RunReport) -> str:
     return f"{report.operation}-{report.plan}-{as_utc(report.started_at).strftime('%Y%m%dT%H%M%SZ')}"
 
 
+def report_contents(report: RunReport) -> dict[str, str]:
+    """The report's two files by name, `<stem>.json` then `<stem>.html`, redacted."""
+    safe = redact_report(report)
+    stem = report_stem(safe)
+    return {f"{stem}.json": safe.model_dump_json(indent=2) + "\n", f"{stem}.html": render_html(safe)}
+
+
+def write_files(contents: dict[str, str], report_dir: Path) -> list[Path]:
+    """Write each file into `report_dir` (creating it); the paths, in the order given."""
+    report_dir = Path(report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in contents.items():
+        _write_atomically(report_dir / name, text)
+        paths.append(report_dir / name)
+    return paths
+
+
 def write_report(report: RunReport, report_dir: Path, *, upload: BlobTarget | None = None) -> ReportFiles:
     """Write `<report_dir>/<stem>.json` and `.html` (creating the folder), then upload them if asked.
 
     Raises ReportUploadError after the local files are written when the upload fails, so a caller
     can still point at them.
     """
-    safe = redact_report(report)
-    report_dir = Path(report_dir)
-    report_dir.mkdir(parents=True, exist_ok=True)
-    stem = report_stem(safe)
-    json_path = report_dir / f"{stem}.json"
-    html_path = report_dir / f"{stem}.html"
-    _write_atomically(json_path, safe.model_dump_json(indent=2) + "\n")
-    _write_atomically(html_path, render_html(safe))
+    json_path, html_path = write_files(report_contents(report), report_dir)
     urls = upload_files(upload, [json_path, html_path]) if upload is not None else []
     return ReportFiles(json_path=json_path, html_path=html_path, blob_urls=urls)
 

@@ -5,7 +5,9 @@ to the registered handler as an `azure.functions.HttpRequest`, hands durable-cli
 the client binding JSON served by the embedded Durable host (so they build the real
 `DurableOrchestrationClient`), runs async handlers on one event loop as the Python worker does,
 enforces function keys (header `x-functions-key` or `?code=`, compared in constant time) and a
-request size limit, strips the App Service authentication headers a caller could forge, fires
+request size limit, strips the App Service authentication headers a caller could forge (unless a
+reverse proxy it is told to trust vouches for the request: `REGIONSHIFT_TRUSTED_PROXY_KEY`, see
+`regionshift.approvals.identity`), fires
 timers on their NCRONTAB schedule, and offers `POST /admin/functions/{name}` (master key) to
 run a non-HTTP function now, as the real host's admin API does.
 """
@@ -28,17 +30,12 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import azure.functions as func
 from azure.functions.timer import TimerRequest
 
+from regionshift.approvals.identity import PRINCIPAL_HEADERS, PROXY_KEY_HEADER, trusted_proxy_key
 from regionshift.serve.functions import HttpFunction, TimerFunction, index_app
 from regionshift.serve.ncrontab import parse_schedule
 
 log = logging.getLogger("regionshift.serve")
 MAX_REQUEST_BYTES = 1024 * 1024
-_PRINCIPAL_HEADERS = (
-    "x-ms-client-principal",
-    "x-ms-client-principal-name",
-    "x-ms-client-principal-id",
-    "x-ms-client-principal-idp",
-)
 
 
 _loop: asyncio.AbstractEventLoop | None = None
@@ -89,6 +86,7 @@ class FunctionsHost:
         self._trust_principal = trust_principal_headers
         self.max_request_bytes = max_request_bytes
         self._environ = environ if environ is not None else os.environ
+        self._proxy_key = trusted_proxy_key(self._environ)  # None unless told to trust a proxy
         self._loop = _worker_loop()
         self._stop = threading.Event()
         self._timer_thread: threading.Thread | None = None
@@ -128,9 +126,10 @@ class FunctionsHost:
         function, match = chosen
         if function.auth_level != "ANONYMOUS" and not self._key_ok(headers, params):
             return _json(401, {"error": "a valid function key is required (x-functions-key or ?code=)"})
-        if not self._trust_principal:
-            for name in _PRINCIPAL_HEADERS:
+        if not (self._trust_principal or self._proxy_vouches(headers)):
+            for name in PRINCIPAL_HEADERS:
                 headers.pop(name, None)
+        headers.pop(PROXY_KEY_HEADER, None)  # the proxy's secret never reaches a function
         params.pop("code", None)
         request = func.HttpRequest(
             method,
@@ -147,6 +146,12 @@ class FunctionsHost:
         if response.mimetype:
             out.setdefault("Content-Type", f"{response.mimetype}; charset={response.charset or 'utf-8'}")
         return Answer(response.status_code, out, response.get_body())
+
+    def _proxy_vouches(self, headers: Mapping[str, str]) -> bool:
+        """The request came through the trusted reverse proxy: it carries the proxy's key."""
+        if self._proxy_key is None:
+            return False
+        return hmac.compare_digest(headers.get(PROXY_KEY_HEADER, "").encode(), self._proxy_key)
 
     def _key_ok(self, headers: Mapping[str, str], params: Mapping[str, str]) -> bool:
         given = (headers.get("x-functions-key") or params.get("code") or "").encode()

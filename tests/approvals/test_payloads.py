@@ -1,5 +1,7 @@
 """Approval request messages in the three shapes webhooks accept."""
 
+from dataclasses import replace
+
 from regionshift.approvals import ApprovalRequest, render
 
 REQUEST = ApprovalRequest(
@@ -46,3 +48,31 @@ def test_slack_message_has_fallback_text_and_link_buttons() -> None:
         ("button", REQUEST.approve_urls[1], "primary"),
         ("button", REQUEST.reject_url, "danger"),
     ]
+
+
+def test_a_two_person_rule_asks_for_signed_in_people() -> None:
+    signed_in = replace(REQUEST, sign_in="App Service authentication")
+    line = "Approvers needed: 2 different signed-in people (a typed name never counts toward this rule)"
+    assert line in signed_in.lines()
+    body = render(signed_in, "json")
+    assert (body["signedInApproversOnly"], body["signIn"], body["ruleCanBeMet"]) == (
+        True,
+        "App Service authentication",
+        True,
+    )
+
+
+def test_where_nobody_signs_in_the_request_says_the_rule_cannot_be_met() -> None:
+    body = render(REQUEST, "json")
+    assert (body["signIn"], body["ruleCanBeMet"]) == (None, False)
+    slack = render(REQUEST, "slack")
+    text = next(b for b in slack["blocks"] if b["type"] == "section")["text"]["text"]
+    assert "so this rule cannot be met here: reject, or have a person start the run by hand" in text
+    teams = [b["text"] for b in render(REQUEST, "teams")["attachments"][0]["content"]["body"]]
+    assert any("cannot be met here" in t for t in teams)
+
+
+def test_one_approver_needs_no_sign_in_note() -> None:
+    single = replace(REQUEST, approvers_needed=1, approve_urls=REQUEST.approve_urls[:1])
+    assert "Approvers needed: 1" in single.lines()
+    assert render(single, "json")["ruleCanBeMet"] is True

@@ -26,6 +26,24 @@ def test_a_valid_token_verifies_and_carries_its_binding() -> None:
     assert (verified.nonce, verified.slot, verified.expires_at) == ("n1", 1, NOW + 60)
 
 
+def test_a_token_names_the_run_and_the_execution_it_was_signed_for() -> None:
+    token = issue_token(KEY, "i", "approve", NOW + 60, run_id="run-7", execution="2025-01-01T00:00:00+00:00")
+    verified = verify_token(KEY, token, "i", "approve", now=NOW)
+    assert (verified.run_id, verified.execution) == ("run-7", "2025-01-01T00:00:00+00:00")
+    unbound = verify_token(KEY, issue_token(KEY, "i", "approve", NOW + 60), "i", "approve", now=NOW)
+    assert (unbound.run_id, unbound.execution) == ("", ""), "an unbound token matches no run (the ledger refuses it)"
+
+
+def test_the_run_binding_is_signed() -> None:
+    token = issue_token(KEY, "i", "approve", NOW + 60, run_id="run-6")
+    signed, mac = token.rsplit(".", 1)
+    other = issue_token(KEY, "i", "approve", NOW + 60, run_id="run-7", nonce="n")
+    forged = ".".join([*other.split(".")[:2], mac])
+    with pytest.raises(TokenRefused, match="signature is not valid"):
+        verify_token(KEY, forged, "i", "approve", now=NOW)
+    assert signed.startswith("v1.")
+
+
 def test_each_token_gets_its_own_nonce() -> None:
     a = verify_token(KEY, issue_token(KEY, "i", "approve", NOW + 60), "i", "approve", now=NOW)
     b = verify_token(KEY, issue_token(KEY, "i", "approve", NOW + 60), "i", "approve", now=NOW)

@@ -24,6 +24,16 @@ def start_unapproved(host: DurableHost, plan_json: dict, instance_id: str) -> st
     return approval_id
 
 
+def bound_vote(host: DurableHost, approval_id: str, **vote: str) -> dict[str, str]:
+    """A vote bound to the waiting approval's run and execution, as the approval link's token binds it."""
+    deadline = time.monotonic() + 30
+    while (host.get_status(approval_id).custom_status or {}).get("phase") != "awaiting_approval":
+        assert time.monotonic() < deadline, "the approval never started waiting"
+        time.sleep(0.05)
+    ledger = host.get_status(approval_id).custom_status["approval"]
+    return {**vote, "run_id": ledger["run_id"], "execution": ledger["execution"]}
+
+
 @pytest.mark.parametrize(("decision", "expected"), [("approve", "succeeded"), ("reject", "failed")])
 def test_failover_acts_only_after_approval(
     decision: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -38,9 +48,8 @@ def test_failover_acts_only_after_approval(
         approval_id = start_unapproved(host, plan.model_dump(mode="json"), "failover-gated")
         time.sleep(0.3)
         assert writes(emu) == [], "nothing may change before the decision"
-        host.raise_event(
-            approval_id, Events.APPROVAL_DECISION, {"decision": decision, "nonce": "n-1", "approver": "alice"}
-        )
+        vote = bound_vote(host, approval_id, decision=decision, nonce="n-1", approver="alice")
+        host.raise_event(approval_id, Events.APPROVAL_DECISION, vote)
         status = host.wait_for_completion("failover-gated", timeout=120)
         report = RunReport.model_validate(status.output)
         assert report.status == expected, report.reason
@@ -83,9 +92,8 @@ def test_automatic_policy_acts_only_when_the_second_signal_confirms(
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
             assert writes(emu) == []
-            host.raise_event(
-                approval_id, Events.APPROVAL_DECISION, {"decision": "approve", "nonce": "n", "approver": "bob"}
-            )
+            vote = bound_vote(host, approval_id, decision="approve", nonce="n", approver="bob")
+            host.raise_event(approval_id, Events.APPROVAL_DECISION, vote)
         report = RunReport.model_validate(host.wait_for_completion("failover-auto", timeout=120).output)
         (approval,) = [s for s in report.steps if s.kind == "approval"]
         assert approval.action == ("automatic" if expected_decision == "automatic" else "approve")

@@ -21,10 +21,17 @@ def run(host: DurableHost, request: RunRequest, instance_id: str) -> RunReport:
     if not request.approved:
         approval_id = f"{instance_id}:approval"
         deadline = time.monotonic() + 30
-        while host.get_status(approval_id) is None:
-            assert time.monotonic() < deadline, "the approval step never started"
+        while (getattr(host.get_status(approval_id), "custom_status", None) or {}).get("phase") != "awaiting_approval":
+            assert time.monotonic() < deadline, "the approval step never started waiting"
             time.sleep(0.05)
-        host.raise_event(approval_id, Events.APPROVAL_DECISION, {"decision": "approve", "nonce": "n", "approver": "a"})
+        # Bound to the approval's run and execution, as an approval link's token is.
+        ledger = host.get_status(approval_id).custom_status["approval"]
+        vote = {"decision": "approve", "nonce": "n", "approver": "a"}
+        host.raise_event(
+            approval_id,
+            Events.APPROVAL_DECISION,
+            {**vote, "run_id": ledger["run_id"], "execution": ledger["execution"]},
+        )
     status = host.wait_for_completion(instance_id, timeout=120)
     assert status.output is not None, status.failure
     return RunReport.model_validate(status.output)

@@ -12,6 +12,7 @@ import logging
 
 import azure.durable_functions as df
 
+from regionshift.azure.check_outcomes import about
 from regionshift.azure.clients import default_clients
 from regionshift.azure.outcomes import Step
 from regionshift.azure.readiness import CheckUnit, run_unit, unit_label
@@ -33,5 +34,6 @@ def check_readiness(payload: dict) -> list:
         return [c.model_dump(mode="json") for c in run_unit(default_clients(), unit)]
     except Exception as exc:  # a check that cannot run is a failed check (it blocks), never a crash
         log.exception("readiness check %s of %s failed unexpectedly", unit.check, unit_label(unit))
-        failed = Step("check", unit_label(unit), unit.check).failed(f"internal error: {type(exc).__name__}: {exc}")
+        step = about(Step("check", unit_label(unit), unit.check), None)
+        failed = step.failed(f"internal error: {type(exc).__name__}: {exc}")
         return [failed.model_dump(mode="json")]

@@ -66,6 +66,9 @@ def load_plans(environ: dict[str, str] | None = None) -> dict[str, Plan]:
             except PlanError as exc:
                 log.error("plan %s skipped: %s", path, exc)
                 continue
+            except Exception:  # a bug in the loader must not cost the other plans their alerts either
+                log.exception("plan %s skipped: it could not be loaded", path)
+                continue
             plans.setdefault(plan.name, plan)
     return plans
 

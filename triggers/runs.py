@@ -5,7 +5,7 @@ orchestrator exists). A person with the function key asked for it explicitly, so
 marked approved and no separate approval is asked. One run per plan and operation: a start while
 that run is unfinished answers 409 with its id; failover and failback of one plan exclude each
 other. `GET /api/runs/{instance}` shows phase, branches and the report when done; `GET /api/runs`
-lists recent runs.
+lists recent runs, reading every page of the task hub's instances.
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import aiohttp
 import azure.durable_functions as df
 import azure.functions as func
+from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
+from azure.durable_functions.models.RpcManagementOptions import RpcManagementOptions
 
 from regionshift.contracts import RunRequest
 from regionshift.names import Orchestrators
@@ -128,7 +131,45 @@ async def list_runs(req: func.HttpRequest, client: df.DurableOrchestrationClient
         limit = min(max(int(req.params.get("limit", "20")), 1), _MAX_LIST)
     except ValueError:
         return error(400, "limit must be a whole number")
-    statuses = await client.get_status_all()
+    try:
+        statuses = await _every_instance(client)
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        return error(503, f"the task hub's instances could not be listed: {str(exc)[:200]}")
     statuses.sort(key=lambda s: s.created_time.isoformat() if s.created_time else "", reverse=True)
     runs = [s for s in statuses if s.name in OPERATIONS.values()]  # not the sub-orchestrations
     return respond(200, {"runs": [describe(s) for s in runs[:limit]]})
+
+
+_CONTINUATION = "x-ms-continuation-token"
+_MAX_PAGES = 1000  # 100,000 instances; a task hub that large needs purging, not listing
+
+
+async def _every_instance(client: df.DurableOrchestrationClient) -> list[DurableOrchestrationStatus]:
+    """Every instance of the task hub, page after page.
+
+    Listing is paged (100 per page by default, `OrchestrationStatusQueryCondition.PageSize` in the
+    extension, which warns that a page may hold fewer even when more follow: "always check the
+    continuation token"). The SDK's `get_status_all` reads the first page only and exposes no
+    token, and the newest runs need not be on it (Azure Storage lists in instance-id order). So
+    this follows `x-ms-continuation-token` on the documented list API (HTTP API reference, "Get
+    all instances status"), at the URL the SDK's own `get_status_all` builds: RpcManagementOptions
+    over the client's RPC base URL (azure/durable_functions/models/DurableOrchestrationClient.py)."""
+    base = RpcManagementOptions().to_url(client._orchestration_bindings.rpc_base_url)
+    url = f"{base}{'&' if '?' in base else '?'}showInput=false"  # the plans in the inputs are not needed
+    statuses: list[DurableOrchestrationStatus] = []
+    token: str | None = None
+    seen: set[str] = set()
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+        for _ in range(_MAX_PAGES):
+            async with session.get(url, headers={_CONTINUATION: token} if token else {}) as response:
+                if response.status != 200:
+                    raise ValueError(f"the list API answered {response.status}")
+                page = await response.json(content_type=None)
+                token = response.headers.get(_CONTINUATION) or None
+            statuses += [DurableOrchestrationStatus.from_json(item) for item in page or []]
+            if token is None or token == "null":
+                return statuses
+            if token in seen:
+                raise ValueError("the list API repeated a continuation token")
+            seen.add(token)
+    raise ValueError(f"more than {_MAX_PAGES} pages of instances")

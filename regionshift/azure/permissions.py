@@ -21,6 +21,7 @@ from typing import Any
 
 from azure.core.exceptions import AzureError
 
+from regionshift.azure.check_outcomes import GLOBAL, about
 from regionshift.azure.clients import AzureClients
 from regionshift.azure.ids import parse_resource_id
 from regionshift.azure.outcomes import Step, describe_error
@@ -36,13 +37,16 @@ def required_actions(plan: Plan) -> dict[Scope, set[str]]:
     forced = plan.policy.data_loss == "allow"
     for group in plan.sql_failover_groups:
         sub = plan.subscription_of(group)
-        for rg in {group.resource_group, group.partner_resource_group or group.resource_group}:
+        partner_group = group.partner_resource_group or group.resource_group
+        # A failover is sent to the partner (secondary) server, a failback to the primary server;
+        # only a failover may be forced, so only the partner's group needs that action.
+        for rg in {group.resource_group, partner_group}:
             needed[(sub, rg)] |= {
                 "Microsoft.Sql/servers/failoverGroups/read",
                 "Microsoft.Sql/servers/failoverGroups/failover/action",
             }
-            if forced:
-                needed[(sub, rg)].add("Microsoft.Sql/servers/failoverGroups/forceFailoverAllowDataLoss/action")
+        if forced:
+            needed[(sub, partner_group)].add("Microsoft.Sql/servers/failoverGroups/forceFailoverAllowDataLoss/action")
     for account in plan.cosmos_accounts:
         scope = (plan.subscription_of(account), account.resource_group)
         needed[scope] |= {
@@ -123,10 +127,10 @@ def check_scope(
 ) -> StepOutcome:
     """The `permissions` check of one resource group (an entry of `permission_scopes`)."""
     sub, group = subscription_id, resource_group
-    step = Step("check", f"/subscriptions/{sub}/resourceGroups/{group}", "permissions")
-    read_at, note = _scope_to_read(clients, sub, group, fallbacks)
+    step = about(Step("check", f"/subscriptions/{sub}/resourceGroups/{group}", "permissions"), GLOBAL)
+    read_at, note, answered = _scope_to_read(clients, sub, group, fallbacks)
     if read_at is None:
-        return step.outcome("skipped", note)
+        return step.outcome("skipped", note, answered=answered)
     try:
         permissions = list(clients.authorization(sub).permissions.list_for_resource_group(read_at))
     except AzureError as exc:
@@ -138,17 +142,19 @@ def check_scope(
     return step.done(f"the caller may do all {len(actions)} actions the failover needs here{note}", **data)
 
 
-def _scope_to_read(clients: AzureClients, sub: str, group: str, fallbacks: list[str]) -> tuple[str | None, str]:
-    """The group to ask about: the group itself when it exists, else one it will inherit alike."""
+def _scope_to_read(clients: AzureClients, sub: str, group: str, fallbacks: list[str]) -> tuple[str | None, str, bool]:
+    """The group to ask about: the group itself when it exists, else one it will inherit alike;
+    with a note, and whether ARM answered."""
     try:
         if clients.resources(sub).resource_groups.check_existence(group):
-            return group, ""
+            return group, "", True
     except AzureError as exc:
-        return None, f"could not be checked now ({describe_error(exc)})"
+        return None, f"could not be checked now ({describe_error(exc)})", False
     for other in fallbacks:
         try:
             if clients.resources(sub).resource_groups.check_existence(other):
-                return other, f" ({group} does not exist yet: read as inherited from the subscription, at {other})"
+                note = f" ({group} does not exist yet: read as inherited from the subscription, at {other})"
+                return other, note, True
         except AzureError:
             continue
-    return None, f"{group} does not exist yet and no other group of the plan in its subscription does"
+    return None, f"{group} does not exist yet and no other group of the plan in its subscription does", True

@@ -1,11 +1,15 @@
 """Readiness checks: would a failover work right now? Each check only reads.
 
 Every check returns a `StepOutcome(kind="check", action=<check name>)`: `succeeded`, `failed` with
-the reason, or `skipped` when it could not be answered now (the resource's region does not
-answer: during an outage of the primary that is expected, and not counted as a failure; a
-missing resource or a refused read is). `data` carries the facts: replication lag, quota, where a
-DNS record points. The check names are `regionshift.plan.models.CHECK_NAMES`; a plan lists the ones
-that only advise in `policy.advisory_checks`, and `blocking` picks the failures that stop a run.
+the reason, or `skipped` when it could not be answered now. Every outcome says which region it is
+about and whether that region answered (`data["region"]`, `data["answered"]`: see
+`regionshift.azure.check_outcomes`). A missing resource or a refused read is a failure; a region
+that does not answer is unknown, and an unknown about the target (secondary) region blocks a run
+as a failure does, while one about the primary is what an outage of the primary looks like. `data`
+carries the facts: replication lag, quota, where a DNS record points. The check names are
+`regionshift.plan.models.CHECK_NAMES`; a plan lists the ones that only advise in
+`policy.advisory_checks` (`sql_partner_named` always only advises), and `blocking` picks the
+outcomes that stop a run.
 
 SQL replication lag is read from Azure Monitor: the `replication_lag_seconds` metric of the
 group's databases on the primary server (the "Replication lag" metric, the same number as
@@ -20,13 +24,15 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, Literal
 
-from azure.core.exceptions import AzureError, HttpResponseError, ResourceNotFoundError
+from azure.core.exceptions import AzureError
 
 from regionshift.azure import cosmos, dns, monitor, sql
+from regionshift.azure.check_outcomes import GLOBAL, about, unreadable
 from regionshift.azure.clients import AzureClients
 from regionshift.azure.ids import parse_resource_id
-from regionshift.azure.outcomes import Step, StepFailed, describe_error
+from regionshift.azure.outcomes import Step, StepFailed
 from regionshift.azure.permissions import check_scope, permission_scopes
+from regionshift.azure.readiness_groups import check_failover_group, check_group_region, groups_to_check
 from regionshift.azure.regions import display_name, same_region
 from regionshift.azure.skus import TOTAL_REGIONAL, vm_size
 from regionshift.contracts import StepOutcome, WireModel
@@ -38,7 +44,11 @@ LAG_METRIC = "replication_lag_seconds"
 # burst, refilled at 25 a second, and a probe client does not retry a 429.
 CHECK_THREADS = 8
 
-UnitKind = Literal["compute", "compute_quota", "sql", "cosmos", "dns", "permissions"]
+UnitKind = Literal[
+    "compute", "compute_quota", "sql", "cosmos", "dns", "resource_group", "failover_group", "permissions"
+]
+# Checks that only ever advise, whatever the plan's policy says.
+ALWAYS_ADVISORY = frozenset({"sql_partner_named"})
 
 
 class CheckUnit(WireModel):
@@ -52,7 +62,8 @@ class CheckUnit(WireModel):
 
 
 def units(plan: Plan) -> list[CheckUnit]:
-    """Every unit the plan calls for, in the stable order of the results (compute, data, DNS, permissions)."""
+    """Every unit the plan calls for, in the stable order of the results (compute, data, DNS,
+    resource groups, permissions)."""
     context = plan.context().model_dump(mode="json")
 
     def unit(check: UnitKind, item: dict[str, Any]) -> CheckUnit:
@@ -65,6 +76,8 @@ def units(plan: Plan) -> list[CheckUnit]:
     found += [unit("sql", g.model_dump(mode="json")) for g in plan.sql_failover_groups]
     found += [unit("cosmos", a.model_dump(mode="json")) for a in plan.cosmos_accounts]
     found += [unit("dns", r.model_dump(mode="json")) for r in plan.dns_records]
+    found += [unit("resource_group", group) for group in groups_to_check(plan)]
+    found.append(unit("failover_group", {}))
     found += [unit("permissions", scope) for scope in permission_scopes(plan)]
     return found
 
@@ -80,11 +93,17 @@ def run_unit(clients: AzureClients, unit: CheckUnit) -> list[StepOutcome]:
         case "compute_quota":
             return check_quota(clients, plan, [ScaleSet.model_validate(s) for s in item["scale_sets"]])
         case "sql":
-            return [check_sql(clients, plan, SqlFailoverGroup.model_validate(item))]
+            group = SqlFailoverGroup.model_validate(item)
+            checked = check_sql(clients, plan, group)
+            return [checked] if group.partner_server else [checked, partner_not_named(plan, group, checked)]
         case "cosmos":
             return [check_cosmos(clients, plan, CosmosAccount.model_validate(item))]
         case "dns":
             return [check_dns(clients, plan, DnsRecord.model_validate(item))]
+        case "resource_group":
+            return [check_group_region(clients, plan, item)]
+        case "failover_group":
+            return [check_failover_group(clients, plan)]
         case "permissions":
             return [check_scope(clients, **item)]
 
@@ -95,9 +114,13 @@ def unit_label(unit: CheckUnit) -> str:
     return str(item.get("resource_group") or "") + "/" + str(item.get("name") or item.get("server") or unit.check)
 
 
+def _advisory(plan: PlanContext) -> set[str]:
+    return set(plan.policy.advisory_checks) | ALWAYS_ADVISORY
+
+
 def mark_advisory(plan: PlanContext, results: list[StepOutcome]) -> list[StepOutcome]:
-    """Mark the checks the plan calls advisory, so that reports say they did not block."""
-    advisory = set(plan.policy.advisory_checks)
+    """Mark the checks that only advise, so that reports say they did not block."""
+    advisory = _advisory(plan)
     return [c.model_copy(update={"data": {**c.data, "advisory": True}}) if c.action in advisory else c for c in results]
 
 
@@ -114,20 +137,41 @@ def run_checks(clients: AzureClients, plan: Plan) -> list[StepOutcome]:
     return mark_advisory(plan, results)
 
 
-def blocking(plan: Plan, checks: list[StepOutcome]) -> list[StepOutcome]:
-    """The failed checks that stop a run: every failure of a check the plan does not mark advisory."""
-    advisory = set(plan.policy.advisory_checks)
-    return [c for c in checks if c.kind == "check" and c.status == "failed" and c.action not in advisory]
+def blocking(plan: PlanContext, checks: list[StepOutcome]) -> list[StepOutcome]:
+    """The outcomes that stop a run, in order: every failure of a check that does not only advise,
+    and every such check left unknown about the target region (or by a global service that did
+    not answer). A failover into a region that could not be asked is not known to work."""
+    advisory = _advisory(plan)
+    return [
+        c
+        for c in checks
+        if c.kind == "check"
+        and c.action not in advisory
+        and (c.status == "failed" or (c.status == "skipped" and unknown_about_target(plan, c)))
+    ]
 
 
-def _unreadable(step: Step, what: str, exc: AzureError) -> StepOutcome:
-    """Missing or refused is a failure; a region or service that does not answer is unknown."""
-    if isinstance(exc, ResourceNotFoundError):
-        return step.failed(f"{what} does not exist")
-    status = exc.status_code if isinstance(exc, HttpResponseError) else None
-    if status is not None and 400 <= status < 500 and status not in (408, 429):
-        return step.failed(f"{what} cannot be read: {describe_error(exc)}")
-    return step.outcome("skipped", f"{what} could not be checked now ({describe_error(exc)})")
+def unknown_about_target(plan: PlanContext, check: StepOutcome) -> bool:
+    """A check that could not be answered, about the target region or a global service that did
+    not answer; unknowns about the primary (the region an outage takes away) do not count."""
+    if check.status != "skipped":
+        return False
+    region = check.data.get("region")
+    if region == GLOBAL:
+        return check.data.get("answered") is False
+    return same_region(region, plan.regions.secondary)
+
+
+def partner_not_named(plan: PlanContext, group: SqlFailoverGroup, checked: StepOutcome) -> StepOutcome:
+    """Advisory: without `partner_server`, a failover must find the secondary server at run time."""
+    step = about(Step("check", checked.resource, "sql_partner_named"), plan.regions.secondary)
+    found = checked.data.get("partner_server")
+    add = f"partner_server: {found}" if found else "partner_server (the failover group's server in the secondary)"
+    return step.failed(
+        f"{group.name} names no partner_server: a failover then has to find the secondary server at run time, "
+        f"asking servers that may be down with {plan.regions.primary}. Fix: add {add} and its "
+        "partner_resource_group to the plan"
+    )
 
 
 def check_compute(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet) -> list[StepOutcome]:
@@ -142,14 +186,16 @@ def check_compute(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet)
 
 def check_image(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet) -> StepOutcome:
     rid = parse_resource_id(str(scale_set.image))
-    step = Step("check", str(rid), "image_replicated")
+    # Served from the gallery's home region, which only an answer tells: unknown until then.
+    step = about(Step("check", str(rid), "image_replicated"), None)
     gallery, image, version = rid.names
     try:
         found = clients.compute(rid.subscription_id).gallery_image_versions.get(
             rid.resource_group, gallery, image, version, expand="ReplicationStatus"
         )
     except AzureError as exc:
-        return _unreadable(step, f"image version {version}", exc)
+        return unreadable(step, f"image version {version}", exc)
+    step.data["region"] = found.location
     status = found.properties.replication_status if found.properties else None
     regions = {s.region: str(getattr(s.state, "value", s.state)) for s in (status.summary if status else None) or []}
     secondary = plan.regions.secondary
@@ -165,7 +211,7 @@ def check_image(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet) -
 def check_network(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet, which: str) -> StepOutcome:
     ref = str(scale_set.subnet if which == "subnet" else scale_set.backend_pool)
     rid = parse_resource_id(ref)
-    step = Step("check", ref, which)
+    step = about(Step("check", ref, which), plan.regions.secondary)
     parent = str(rid).rsplit("/", 2)[0]  # the virtual network or load balancer: it carries the region
     label = f"{which.replace('_', ' ')} {rid.name}"
     try:
@@ -173,7 +219,7 @@ def check_network(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet,
         client.resources.get_by_id(ref, api_version=NETWORK_API_VERSION)
         location = client.resources.get_by_id(parent, api_version=NETWORK_API_VERSION).location
     except AzureError as exc:
-        return _unreadable(step, label, exc)
+        return unreadable(step, label, exc)
     if not same_region(location, plan.regions.secondary):
         return step.failed(
             f"{label} is in {location}, not in the secondary {plan.regions.secondary}", location=location
@@ -183,11 +229,11 @@ def check_network(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet,
 
 def check_scale_set(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet) -> StepOutcome:
     rid = parse_resource_id(str(scale_set.scale_set))
-    step = Step("check", str(rid), "scale_set")
+    step = about(Step("check", str(rid), "scale_set"), plan.regions.secondary)
     try:
         vmss = clients.compute(rid.subscription_id).virtual_machine_scale_sets.get(rid.resource_group, rid.name)
     except AzureError as exc:
-        return _unreadable(step, f"scale set {rid.name}", exc)
+        return unreadable(step, f"scale set {rid.name}", exc)
     if not same_region(vmss.location, plan.regions.secondary):
         return step.failed(f"scale set {rid.name} is in {vmss.location}, not in the secondary", location=vmss.location)
     have = vmss.sku.capacity if vmss.sku else None
@@ -233,7 +279,7 @@ def check_quota(clients: AzureClients, plan: PlanContext, scale_sets: list[Scale
     base = f"/subscriptions/{plan.subscription_id}/providers/Microsoft.Compute/locations/{secondary}/usages"
     needs, unknown = _quota_needs(clients, scale_sets)
     results = [
-        Step("check", f"{base}/{sku}", "compute_quota").outcome(
+        about(Step("check", f"{base}/{sku}", "compute_quota"), secondary).outcome(
             "skipped", f"vCPUs of size {sku} unknown (add it to regionshift/azure/skus.py)"
         )
         for sku in unknown
@@ -243,9 +289,10 @@ def check_quota(clients: AzureClients, plan: PlanContext, scale_sets: list[Scale
     try:
         usages = {(u.name.value or "").lower(): u for u in clients.compute(plan.subscription_id).usage.list(secondary)}
     except AzureError as exc:
-        return [*results, _unreadable(Step("check", base, "compute_quota"), f"compute usage in {secondary}", exc)]
+        step = about(Step("check", base, "compute_quota"), secondary)
+        return [*results, unreadable(step, f"compute usage in {secondary}", exc)]
     for family, need in sorted(needs.items()):
-        step = Step("check", f"{base}/{family}", "compute_quota")
+        step = about(Step("check", f"{base}/{family}", "compute_quota"), secondary)
         usage = usages.get(family.lower())
         if usage is None:
             results.append(step.failed(f"no quota for {family} in {secondary}", needed=need))
@@ -261,7 +308,8 @@ def check_quota(clients: AzureClients, plan: PlanContext, scale_sets: list[Scale
 
 def check_sql(clients: AzureClients, plan: PlanContext, group: SqlFailoverGroup) -> StepOutcome:
     sub = plan.subscription_of(group)
-    step = Step("check", sql.primary_server(group).failover_group_id(sub, group.name), "sql_failover_group")
+    fg_id = sql.primary_server(group).failover_group_id(sub, group.name)
+    step = about(Step("check", fg_id, "sql_failover_group"), plan.regions.secondary)
     try:
         partner = sql.partner_server(clients, sub, group)
     except StepFailed as exc:
@@ -271,7 +319,7 @@ def check_sql(clients: AzureClients, plan: PlanContext, group: SqlFailoverGroup)
         location = client.servers.get(partner.resource_group, partner.server).location
         fg = client.failover_groups.get(partner.resource_group, partner.server, group.name)
     except AzureError as exc:
-        return _unreadable(step, f"failover group {group.name} on the partner {partner.server}", exc)
+        return unreadable(step, f"failover group {group.name} on the partner {partner.server}", exc)
     if not same_region(location, plan.regions.secondary):
         return step.failed(
             f"the partner {partner.server} is in {location}, not in the secondary", partner_region=location
@@ -332,12 +380,12 @@ def _replication_lag(clients: AzureClients, sub: str, group: SqlFailoverGroup, d
 
 
 def check_cosmos(clients: AzureClients, plan: PlanContext, account: CosmosAccount) -> StepOutcome:
-    step = Step("check", cosmos.account_id(plan, account), "cosmos_regions")
+    step = about(Step("check", cosmos.account_id(plan, account), "cosmos_regions"), plan.regions.secondary)
     secondary = plan.regions.secondary
     try:
         acct = clients.cosmos(plan.subscription_of(account)).database_accounts.get(account.resource_group, account.name)
     except AzureError as exc:
-        return _unreadable(step, f"account {account.name}", exc)
+        return unreadable(step, f"account {account.name}", exc)
     locations = (acct.properties.locations if acct.properties else None) or []
     regions = {str(loc.location_name): loc.failover_priority for loc in locations}
     data = {"regions": regions, "write_region": cosmos._write_region(acct)}
@@ -354,16 +402,16 @@ def check_cosmos(clients: AzureClients, plan: PlanContext, account: CosmosAccoun
 
 
 def check_dns(clients: AzureClients, plan: PlanContext, record: DnsRecord) -> StepOutcome:
-    step = Step("check", dns.record_label(record), "dns_record")
+    step = about(Step("check", dns.record_label(record), "dns_record"), GLOBAL)  # Azure DNS is global
     client = clients.dns(plan.subscription_of(record))
     try:
         client.zones.get(record.resource_group, record.zone)
     except AzureError as exc:
-        return _unreadable(step, f"zone {record.zone}", exc)
+        return unreadable(step, f"zone {record.zone}", exc)
     try:
         rs = client.record_sets.get(record.resource_group, record.zone, record.name, record.type)
     except AzureError as exc:
-        return _unreadable(step, f"{record.type} record {record.fqdn}", exc)
+        return unreadable(step, f"{record.type} record {record.fqdn}", exc)
     targets = dns.current_targets(rs, record.type)
     side = next((s for s in ("primary", "secondary") if dns._same(targets, record.targets(s))), "neither side")
     return step.done(

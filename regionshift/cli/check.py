@@ -1,8 +1,9 @@
 """`regionshift check PLAN`: would a failover work right now? A table of pass/fail with reasons.
 
 Runs every readiness check (read-only), writes a report (operation "check") like every run, and
-exits 1 when a required check fails (checks the plan lists in `policy.advisory_checks` only warn),
-0 otherwise; a check that could not be answered now is shown as unknown and does not fail.
+exits 1 when a check stops a failover: a required check that fails, or one left unknown about the
+secondary region (or by a global service that did not answer); checks the plan lists in
+`policy.advisory_checks` only warn. Unknown checks are never counted as passed. 0 otherwise.
 `--simulate` checks an in-process emulator seeded from the plan, with every region up unless
 `--scenario` says otherwise.
 """
@@ -22,7 +23,7 @@ from regionshift.cli.console import err, out
 from regionshift.cli.environment import run_environment
 from regionshift.cli.exit_codes import ExitCode
 from regionshift.contracts import RunReport, StepOutcome
-from regionshift.plan import load_plan
+from regionshift.plan import Plan, load_plan
 from regionshift.reports import BlobTarget, ReportUploadError, write_report
 
 _RESULT = {"succeeded": "[green]pass[/]", "failed": "[bold red]FAIL[/]", "skipped": "[yellow]unknown[/]"}
@@ -43,7 +44,7 @@ def check(plan_path: Path, *, simulate: bool, scenario: Path | None, json_output
         ended_at=datetime.now(UTC),
         started_by=_who(),
         readiness=results,
-        reason="; ".join(f"{c.action} {c.resource}: {c.detail}" for c in stopping),
+        reason="; ".join(f"{c.action} {c.resource}: {_word(c)}{c.detail}" for c in stopping),
     )
     try:
         files = write_report(report, report_dir, upload=BlobTarget.for_plan(plan))
@@ -55,7 +56,8 @@ def check(plan_path: Path, *, simulate: bool, scenario: Path | None, json_output
         out.print_json(json.dumps(report.model_dump(mode="json")))
     else:
         out.print(checks_table(results))
-        verdict = f"[bold red]{len(stopping)} required check(s) failed[/]" if stopping else "[green]ready[/]"
+        out.print(tally(results), highlight=False)
+        verdict = f"[bold red]not ready: {_stops(plan, stopping)}[/]" if stopping else "[green]ready[/]"
         out.print(f"{plan.name}: {verdict} ({plan.regions.primary} → {plan.regions.secondary})")
     err.print(f"report: {written}", highlight=False)
     return ExitCode.FAILED if stopping else ExitCode.OK
@@ -71,6 +73,31 @@ def checks_table(results: list[StepOutcome]) -> Table:
             result = "[yellow]FAIL (advisory)[/]"
         table.add_row(result, c.action, short_resource(c.resource), c.detail)
     return table
+
+
+def tally(results: list[StepOutcome]) -> str:
+    """`14 passed, 1 failed, 1 unknown of 16`: an unknown check is never counted as passed."""
+    passed = sum(1 for c in results if c.status in ("succeeded", "already_done"))
+    failed = sum(1 for c in results if c.status == "failed" and not c.data.get("advisory"))
+    advisory = sum(1 for c in results if c.status == "failed" and c.data.get("advisory"))
+    unknown = sum(1 for c in results if c.status == "skipped")
+    parts = [f"{passed} passed", f"{failed} failed", f"{unknown} unknown"] + (
+        [f"{advisory} advisory"] if advisory else []
+    )
+    return f"{', '.join(parts)} of {len(results)}"
+
+
+def _stops(plan: Plan, stopping: list[StepOutcome]) -> str:
+    failed = sum(1 for c in stopping if c.status == "failed")
+    unknown = len(stopping) - failed
+    parts = ([f"{failed} required check(s) failed"] if failed else []) + (
+        [f"{unknown} unknown that a failover into {plan.regions.secondary} depends on"] if unknown else []
+    )
+    return " and ".join(parts)
+
+
+def _word(check: StepOutcome) -> str:
+    return "unknown: " if check.status == "skipped" else ""
 
 
 def short_resource(resource: str) -> str:

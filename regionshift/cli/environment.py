@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from regionshift.azure.clients import AzureClients, reset_default_clients
-from regionshift.errors import RunRefused
+from regionshift.errors import InputError, RunRefused
 from regionshift.plan import Plan
 from regionshift.settings import Settings
 
@@ -32,6 +32,7 @@ def run_environment(
 ) -> Iterator[Settings]:
     """Yield the settings a run uses; with `simulate`, while an in-process emulator serves."""
     if not simulate:
+        _absolute_ca_bundle()
         reset_default_clients()
         settings = Settings.from_env()
         _check_sign_in(settings)
@@ -64,6 +65,23 @@ def run_environment(
                 else:
                     os.environ[key] = value
             reset_default_clients()
+
+
+CA_SETTINGS = ("REGIONSHIFT_CA_BUNDLE", "REQUESTS_CA_BUNDLE")
+
+
+def _absolute_ca_bundle() -> None:
+    """A CA bundle given by a relative path is read from the current folder, once, here: the SDK
+    would otherwise resolve it wherever it happens to open it. A bundle that is not there is one
+    line, not a TLS traceback from the first request."""
+    for name in CA_SETTINGS:
+        value = os.environ.get(name)
+        if not value:
+            continue
+        path = Path(value).expanduser().resolve()
+        if not path.is_file():
+            raise InputError(f"{name}: no CA bundle at {path}")
+        os.environ[name] = str(path)
 
 
 def _check_sign_in(settings: Settings) -> None:

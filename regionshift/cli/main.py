@@ -7,18 +7,43 @@ exceptions into one clear line and an exit code (never a traceback).
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from regionshift.cli.console import err, out
 from regionshift.cli.exit_codes import ExitCode
 from regionshift.cli.serve import serve_command
 from regionshift.errors import InputError, PlanError, RegionshiftError, RunRefused
+from regionshift.settings import Settings
+
+
+class _PlainFlags:
+    """Help without Python types beside flags (`--simulate <bool>`, `--help <bool>`): a flag
+    takes no value, so it shows none. Options that take one name it with their metavar."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class _Group(_PlainFlags, TyperGroup):
+    pass
+
+
+class _Command(_PlainFlags, TyperCommand):
+    pass
+
 
 app = typer.Typer(
     name="regionshift",
@@ -26,19 +51,45 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Group,
 )
 
-PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False)]
+PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False, metavar="PLAN")]
 Simulate = Annotated[bool, typer.Option("--simulate", help="Run against an in-process emulator seeded from the plan.")]
-ScenarioOpt = Annotated[Path | None, typer.Option("--scenario", help="Emulator scenario (YAML).")]
+ScenarioOpt = Annotated[Path | None, typer.Option("--scenario", help="Emulator scenario (YAML).", metavar="FILE")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the run report as JSON on stdout.")]
-ReportDir = Annotated[Path, typer.Option("--report-dir", help="Where run reports are written.")]
+ReportDir = Annotated[Path, typer.Option("--report-dir", help="Where run reports are written.", metavar="DIR")]
 BreakLease = Annotated[
     bool,
     typer.Option(
         "--break-lease",
         help="Break glass: take the plan's run lease from the run that holds it (on any host). "
         "Only when that run is gone; the report names who held it and who broke it.",
+    ),
+]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"regionshift {importlib.metadata.version('regionshift')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Fail a two-region Azure workload over, back, and drill that it can."""
+
+
+Restart = Annotated[
+    bool,
+    typer.Option(
+        "--restart",
+        help="Terminate an unfinished run of this operation (and its sub-orchestrations) and start "
+        "again from the current state, e.g. after the plan file changed.",
     ),
 ]
 
@@ -60,10 +111,40 @@ def run_command(action: Callable[[], ExitCode]) -> None:
     except RegionshiftError as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)
         code = ExitCode.FAILED
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a bug: one line here, the traceback in a file for the bug report
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        err.print(
+            f"internal error (a bug in regionshift): {type(exc).__name__}: {first}; "
+            f"the traceback is in {_save_traceback()}",
+            highlight=False,
+            markup=False,
+        )
+        code = ExitCode.FAILED
     raise typer.Exit(int(code))
 
 
-@app.command()
+def _save_traceback() -> str:
+    import tempfile
+    import traceback
+    from datetime import UTC, datetime
+
+    text = traceback.format_exc()
+    try:
+        folder = Settings.from_env().state_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.txt"
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        handle, name = tempfile.mkstemp(prefix="regionshift-crash-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(text)
+        return name
+    return str(path.resolve())
+
+
+@app.command(cls=_Command)
 def validate(plan: PlanArg) -> None:
     """Check a plan file: exit 0 if valid, 2 with one line per problem."""
     from regionshift.cli.validate import validate as run
@@ -71,7 +152,7 @@ def validate(plan: PlanArg) -> None:
     run_command(lambda: run(plan))
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema() -> None:
     """Print the plan file's JSON Schema (committed as plan.schema.json)."""
     from regionshift.cli.validate import plan_schema
@@ -79,23 +160,26 @@ def schema() -> None:
     out.file.write(plan_schema())
 
 
-@app.command()
+@app.command(cls=_Command)
 def emulator(
-    plan: Annotated[Path, typer.Option("--plan", help="Seed the emulator from this plan.")],
-    env_file: Annotated[Path, typer.Option("--env-file", help="Where to write the `export` lines.")],
-    port: Annotated[int, typer.Option("--port", help="HTTPS port (0: any free port).")] = 0,
+    plan: Annotated[Path, typer.Option("--plan", help="Seed the emulator from this plan.", metavar="PLAN")],
+    env_file: Annotated[Path, typer.Option("--env-file", help="Where to write the `export` lines.", metavar="FILE")],
+    port: Annotated[int, typer.Option("--port", help="HTTPS port (0: any free port).", metavar="PORT")] = 0,
     scenario: ScenarioOpt = None,
 ) -> None:
     """Serve the Azure emulator until stopped."""
     from regionshift_emulator.server import run
 
+    # Absolute, so that the env file's paths (the CA bundle beside it) work from any folder.
+    env_file = env_file.resolve()
+    env_file.parent.mkdir(parents=True, exist_ok=True)
     raise typer.Exit(run(plan, port, env_file, scenario))
 
 
-app.command(name="serve")(serve_command)
+app.command(name="serve", cls=_Command)(serve_command)
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     plan: PlanArg,
     simulate: Simulate = False,
@@ -109,7 +193,7 @@ def check(
     run_command(lambda: run(plan, simulate=simulate, scenario=scenario, json_output=json_output, report_dir=report_dir))
 
 
-@app.command(name="plan")
+@app.command(name="plan", cls=_Command)
 def plan_command(
     plan: PlanArg,
     simulate: Simulate = False,
@@ -138,11 +222,12 @@ def _run_command(operation: str, help_text: str) -> Callable[..., None]:
         json_output: JsonOpt = False,
         report_dir: ReportDir = Path("reports"),
         break_lease: BreakLease = False,
+        restart: Restart = False,
     ) -> None:
         from regionshift.cli.runs import RunOptions
 
         run = getattr(importlib.import_module(f"regionshift.cli.{operation}"), operation)
-        options = RunOptions(json_output, report_dir, break_lease=break_lease)
+        options = RunOptions(json_output, report_dir, restart=restart, break_lease=break_lease)
         run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=options))
 
     command.__doc__ = help_text
@@ -150,7 +235,7 @@ def _run_command(operation: str, help_text: str) -> Callable[..., None]:
 
 
 for _operation, _help in RUNS.items():
-    app.command(name=_operation)(_run_command(_operation, _help))
+    app.command(name=_operation, cls=_Command)(_run_command(_operation, _help))
 
 
 def main() -> None:

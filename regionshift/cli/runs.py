@@ -3,6 +3,14 @@
 One run per plan at a time: the instance id derives from the plan and the operation, so running
 the command again while that instance is unfinished resumes it instead of starting another, and
 a failover and a failback of the same plan never run at once.
+
+The command's host owns only the run it starts or resumes (and that run's sub-orchestrations):
+anything else unfinished in the state folder, a killed failover when a drill is asked for, stays
+exactly as it was. The state folder itself has one owner process at a time (the host's lock), so
+a second command on it is refused naming the first. A resumed run must run the plan it started
+with: when the plan file changed since, the command refuses with both digests, and `--restart`
+terminates the old run (and its sub-orchestrations) and starts again from the current state
+(every activity reads what already moved before it acts).
 """
 
 from __future__ import annotations
@@ -10,6 +18,8 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +31,7 @@ from regionshift.cli.exit_codes import ExitCode
 from regionshift.cli.progress import branch_rows, progress_table
 from regionshift.contracts import RunReport, RunRequest
 from regionshift.errors import RunRefused
-from regionshift.host import DurableHost
+from regionshift.host import DurableHost, HostOptions, InstanceStatus
 from regionshift.plan import Plan
 from regionshift.reports import render_text_summary
 from regionshift.settings import Settings
@@ -35,17 +45,25 @@ class RunOptions:
     json_output: bool = False
     report_dir: Path = Path("reports")
     break_lease: bool = False  # --break-lease: take the plan's run lease from its holder (regionshift.lease)
+    restart: bool = False  # terminate an unfinished run of this operation and start again
 
 
 def instance_id_for(operation: str, plan: Plan) -> str:
     return f"{operation}-{plan.name}"
 
 
-def open_host(settings: Settings) -> DurableHost:
+def open_host(settings: Settings, *, owns: Callable[[str], bool] | None = None) -> DurableHost:
+    """The embedded host on the settings' state folder, bounded by the app's own host.json (as
+    Azure's Functions host is); it owns only what it is told to (`adopt`, `owns`)."""
     import function_app  # the composition root: the very orchestrators and activities Azure runs
 
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    return DurableHost(function_app.app, settings.state_dir / "durable.sqlite")
+    options = HostOptions.from_host_json(Path(function_app.__file__).with_name("host.json"))
+    return DurableHost(function_app.app, settings.state_dir / "durable.sqlite", options=options, owns=owns)
+
+
+def new_run(request: RunRequest, plan: Plan) -> dict[str, Any]:
+    """The orchestration input of a new start: the request with a fresh run id and the plan's digest."""
+    return request.model_copy(update={"run_id": uuid.uuid4().hex, "plan_sha256": plan.digest()}).model_dump(mode="json")
 
 
 def run_orchestration(
@@ -64,10 +82,16 @@ def run_orchestration(
     with open_host(settings) as host:
         _refuse_if_other_run(host, operation, plan)
         status = host.get_status(instance_id)
+        if status is not None and not status.is_terminal and options.restart:
+            host.terminate(instance_id, f"restarted by {who()} (--restart)", recursive=True)
+            err.print(f"terminated the unfinished {instance_id} and its sub-orchestrations (--restart)")
+            status = None
         if status is not None and not status.is_terminal:
+            _refuse_if_plan_changed(status, plan)
+            host.adopt(instance_id)
             err.print(f"resuming {instance_id} (unfinished, started {status.created_at:%Y-%m-%d %H:%M:%S} UTC)")
         else:
-            host.start_new(orchestrator, request.model_dump(mode="json"), instance_id=instance_id)
+            host.start_new(orchestrator, new_run(request, plan), instance_id=instance_id)
             err.print(f"started {instance_id} on the embedded Durable host")
         final = _follow(host, instance_id)
     if final.output is None:
@@ -82,11 +106,25 @@ def run_orchestration(
     return ExitCode.OK if report.status == "succeeded" else ExitCode.FAILED
 
 
+def _refuse_if_plan_changed(status: InstanceStatus, plan: Plan) -> None:
+    """A resumed run must carry out the plan it was started with, or be restarted on purpose."""
+    started_with = status.input.get("plan_sha256", "") if isinstance(status.input, dict) else ""
+    now = plan.digest()
+    if started_with == now:
+        return
+    then = f"sha256 {started_with}" if started_with else "a plan whose digest it did not record"
+    raise RunRefused(
+        f"{status.instance_id} is unfinished and was started with {then}; the plan file is now sha256 {now}. "
+        "Restore the plan it started with to resume it, or run again with --restart to terminate it and "
+        "start again from the current state"
+    )
+
+
 def run_quietly(orchestrator: str, instance_id: str, plan: Plan, settings: Settings) -> RunReport:
     """Run an orchestration to its end without showing progress (e.g. to set a simulation up)."""
     request = RunRequest(plan=plan.model_dump(mode="json"), started_by="simulation set-up", approved=True)
     with open_host(settings) as host:
-        host.start_new(orchestrator, request.model_dump(mode="json"), instance_id=instance_id)
+        host.start_new(orchestrator, new_run(request, plan), instance_id=instance_id)
         status = host.wait_for_completion(instance_id)
     if status.output is None:
         raise RunRefused(f"the simulation set-up ({instance_id}) ended {status.runtime_status.value}: {status.failure}")

@@ -2,8 +2,9 @@
 
 HTTP triggers build the real `df.DurableOrchestrationClient` from the client binding JSON the
 Functions host passes them; that client talks HTTP to the extension. This module serves the
-routes the client calls (start, status, list, raise event, terminate, purge) under both the
-RPC base URL and the public webhook base URL, so the management URLs it hands out work too.
+routes the client calls (start, status, list in pages, raise event, terminate, suspend, resume,
+purge) under both the RPC base URL and the public webhook base URL, so the management URLs it
+hands out work too. Status codes and error bodies are the extension's (HttpApiHandler.cs).
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from regionshift.host.status import InstanceAlreadyRunning, InstanceStatus, RuntimeStatus, UnknownFunction
+from regionshift.host.history import parse_time
+from regionshift.host.limits import DEFAULT_PAGE_SIZE
+from regionshift.host.status import (
+    InstanceAlreadyRunning,
+    InstanceStatus,
+    InvalidInstanceState,
+    RuntimeStatus,
+    UnknownFunction,
+)
 
 if TYPE_CHECKING:
     from regionshift.host.host import DurableHost
@@ -26,11 +35,18 @@ TASK_HUB = "regionshift"
 RPC_PREFIX = "/durabletask/"
 WEBHOOK_PREFIX = "/runtime/webhooks/durabletask/"
 
+CONTINUATION_HEADER = "x-ms-continuation-token"
+
 _START = re.compile(r"^orchestrators/(?P<name>[^/]+)(?:/(?P<id>[^/]+))?$")
 _INSTANCE = re.compile(r"^instances/(?P<id>[^/]+)$")
-_RAISE = re.compile(r"^instances/(?P<id>[^/]+)/raiseEvent/(?P<event>[^/]+)$")
-_TERMINATE = re.compile(r"^instances/(?P<id>[^/]+)/terminate$")
-_UNSUPPORTED = re.compile(r"^instances/(?P<id>[^/]+)/(?P<op>rewind|suspend|resume|restart)$")
+_OPERATION = re.compile(r"^instances/(?P<id>[^/]+)/(?P<op>raiseEvent/[^/]+|terminate|suspend|resume)$")
+_UNSUPPORTED = re.compile(r"^instances/(?P<id>[^/]+)/(?P<op>rewind|restart)$")
+_SOMETHING_WRONG = "Something went wrong while processing your request"
+_INCORRECT = "One or more of the arguments submitted is incorrect"
+_ALREADY_EXISTS = "DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException"
+_INVALID_OPERATION = "System.InvalidOperationException"
+# runtime statuses the embedded host never has (no instance is ever in them): filtering on them is fine
+_NEVER_HERE = ("continuedasnew", "canceled")
 
 
 def _time(moment: datetime) -> str:
@@ -138,16 +154,23 @@ class _Handler(BaseHTTPRequestHandler):
                 return unquote(parts.path[len(prefix) :]), parse_qs(parts.query)
         return None
 
-    def _send(self, status: int, body: Any = None) -> None:
+    def _send(self, status: int, body: Any = None, headers: dict[str, str] | None = None) -> None:
         data = b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
         self.end_headers()
         self.wfile.write(data)
 
-    def _error(self, status: HTTPStatus, message: str) -> None:
-        self._send(status, {"Message": message, "ExceptionMessage": message})
+    def _error(self, status: HTTPStatus, message: str, exception: str | None = None, kind: str | None = None) -> None:
+        """An error body as `HttpRequestMessage.CreateErrorResponse` writes it: Message, and the
+        exception's message (which the Python SDK raises) and type."""
+        body = {"Message": message, "ExceptionMessage": exception or message}
+        if kind:
+            body["ExceptionType"] = kind
+        self._send(status, body)
 
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
@@ -158,31 +181,37 @@ class _Handler(BaseHTTPRequestHandler):
         if routed is None:
             return self._error(HTTPStatus.NOT_FOUND, f"no route for {self.path}")
         path, query = routed
-        flag = lambda name, default: query.get(name, [str(default)])[0].lower() == "true"  # noqa: E731
         if path in ("instances", "instances/"):
-            return self._list(query, flag("showInput", True))
+            return self._list(query)
         match = _INSTANCE.match(path)
         if match is None:
             return self._error(HTTPStatus.NOT_FOUND, f"no route for {self.path}")
         status = self.api.host.get_status(match["id"])
         if status is None:
             return self._send(HTTPStatus.NOT_FOUND)
-        code = (
-            HTTPStatus.ACCEPTED
-            if status.runtime_status in (RuntimeStatus.PENDING, RuntimeStatus.RUNNING)
-            else HTTPStatus.OK
-        )
-        self._send(code, self.api.status_json(status, flag("showInput", True), flag("showHistory", False)))
+        code = HTTPStatus.OK if status.is_terminal else HTTPStatus.ACCEPTED
+        self._send(code, self.api.status_json(status, _flag(query, "showInput"), _flag(query, "showHistory", False)))
 
-    def _list(self, query: dict[str, list[str]], show_input: bool) -> None:
-        wanted = {s for v in query.get("runtimeStatus", []) for s in v.split(",") if s}
-        prefix = query.get("instanceIdPrefix", [""])[0]
-        statuses = [
-            s
-            for s in self.api.host.list_instances(limit=10_000)
-            if (not wanted or s.runtime_status.value in wanted) and s.instance_id.startswith(prefix)
-        ]
-        self._send(HTTPStatus.OK, [self.api.status_json(s, show_input, False) for s in statuses])
+    def _list(self, query: dict[str, list[str]]) -> None:
+        """`HttpApiHandler.HandleGetStatusRequestAsync` (the extension's HttpApiHandler.cs):
+        filters `instanceIdPrefix`, `createdTimeFrom`/`To`, `runtimeStatus` (comma-separated),
+        `showInput`, page size `top` (default 100), the `x-ms-continuation-token` request header
+        for the next page, and the same response header for the page after. The extension ignores
+        a filter it cannot parse; this API answers 400 instead (harsher)."""
+        try:
+            page = self.api.host.list_instances(
+                prefix=query.get("instanceIdPrefix", [""])[0],
+                statuses=_statuses(query),
+                created_from=_time_param(query, "createdTimeFrom"),
+                created_to=_time_param(query, "createdTimeTo"),
+                page_size=_int_param(query, "top", DEFAULT_PAGE_SIZE),
+                continuation=self.headers.get(CONTINUATION_HEADER) or None,
+            )
+        except ValueError as exc:
+            return self._error(HTTPStatus.BAD_REQUEST, _INCORRECT, str(exc))
+        body = [self.api.status_json(s, _flag(query, "showInput"), False) for s in page]
+        # the extension adds the header even when the token is null (an empty value)
+        self._send(HTTPStatus.OK, body, {CONTINUATION_HEADER: page.continuation or ""})
 
     def do_POST(self) -> None:
         routed = self._route()
@@ -197,28 +226,44 @@ class _Handler(BaseHTTPRequestHandler):
         if match := _START.match(path):
             try:
                 instance_id = host.start_new(match["name"], body, match["id"])
-            except UnknownFunction as exc:
-                return self._error(HTTPStatus.BAD_REQUEST, str(exc))
+            except (UnknownFunction, ValueError) as exc:
+                return self._error(HTTPStatus.BAD_REQUEST, _INCORRECT, str(exc))
             except InstanceAlreadyRunning as exc:
-                return self._error(HTTPStatus.CONFLICT, str(exc))
-            except ValueError as exc:
-                return self._error(HTTPStatus.BAD_REQUEST, str(exc))
+                # OrchestrationAlreadyExistsException is an InvalidOperationException, which
+                # HttpApiHandler.HandleRequestAsync answers with its catch-all 500
+                return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, _SOMETHING_WRONG, str(exc), _ALREADY_EXISTS)
             return self._send(HTTPStatus.ACCEPTED, self.api.management_payload(instance_id))
-        match = _RAISE.match(path) or _TERMINATE.match(path)
-        if match is not None:
-            status = host.get_status(match["id"])
-            if status is None:
-                return self._error(HTTPStatus.NOT_FOUND, f"no instance with id '{match['id']}'")
-            if status.is_terminal:
-                return self._error(HTTPStatus.GONE, f"instance '{match['id']}' is {status.runtime_status.value}")
-            if "event" in match.groupdict():
-                host.raise_event(match["id"], match["event"], body)
-            else:
-                host.terminate(match["id"], query.get("reason", [""])[0])
-            return self._send(HTTPStatus.ACCEPTED)
+        if match := _OPERATION.match(path):
+            return self._operate(match["id"], match["op"], body, query)
         if match := _UNSUPPORTED.match(path):
+            # rewind is [Obsolete("This feature is in preview.")] in the extension
+            # (IDurableOrchestrationClient.RewindAsync); restart is not implemented here
             return self._error(HTTPStatus.NOT_IMPLEMENTED, f"the embedded host does not support {match['op']}")
         self._error(HTTPStatus.NOT_FOUND, f"no route for {self.path}")
+
+    def _operate(self, instance_id: str, op: str, body: Any, query: dict[str, list[str]]) -> None:
+        """raiseEvent, terminate, suspend, resume: 404 for an unknown instance and 410 for a
+        finished one, checked first, as HttpApiHandler's Handle*InstanceRequestAsync do."""
+        host = self.api.host
+        status = host.get_status(instance_id)
+        if status is None:
+            return self._send(HTTPStatus.NOT_FOUND)
+        if status.is_terminal:
+            return self._send(HTTPStatus.GONE)
+        reason = query.get("reason", [""])[0]
+        try:
+            if op.startswith("raiseEvent/"):
+                host.raise_event(instance_id, op.split("/", 1)[1], body)
+            elif op == "terminate":
+                host.terminate(instance_id, reason)
+            elif op == "suspend":
+                host.suspend(instance_id, reason)
+            else:
+                host.resume(instance_id, reason)
+        except InvalidInstanceState as exc:
+            # DurableClient's InvalidOperationException: the catch-all 500 again
+            return self._error(HTTPStatus.INTERNAL_SERVER_ERROR, _SOMETHING_WRONG, str(exc), _INVALID_OPERATION)
+        self._send(HTTPStatus.ACCEPTED)
 
     def do_DELETE(self) -> None:
         routed = self._route()
@@ -232,3 +277,36 @@ class _Handler(BaseHTTPRequestHandler):
         if not deleted:
             return self._send(HTTPStatus.NOT_FOUND)
         self._send(HTTPStatus.OK, {"instancesDeleted": 1})
+
+
+def _flag(query: dict[str, list[str]], name: str, default: bool = True) -> bool:
+    return query.get(name, [str(default)])[0].lower() == "true"
+
+
+def _statuses(query: dict[str, list[str]]) -> list[RuntimeStatus]:
+    wanted = [s.strip() for v in query.get("runtimeStatus", []) for s in v.split(",") if s.strip()]
+    by_name = {s.value.lower(): s for s in RuntimeStatus}
+    unknown = [s for s in wanted if s.lower() not in by_name and s.lower() not in _NEVER_HERE]
+    if unknown:
+        raise ValueError(f"runtimeStatus {', '.join(unknown)} is not a runtime status")
+    return [by_name[s.lower()] for s in wanted if s.lower() in by_name]
+
+
+def _time_param(query: dict[str, list[str]], name: str) -> datetime | None:
+    text = query.get(name, [""])[0]
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        raise ValueError(f"{name} {text[:40]!r} is not a time") from None
+
+
+def _int_param(query: dict[str, list[str]], name: str, default: int) -> int:
+    text = query.get(name, [""])[0]
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{name} {text[:20]!r} is not a whole number") from None

@@ -22,6 +22,7 @@ from azure.durable_functions.models.actions.ActionType import ActionType as A
 from azure.durable_functions.models.history.HistoryEventType import HistoryEventType as E
 
 from regionshift.host import history as h
+from regionshift.host import limits
 from regionshift.host.status import RuntimeStatus
 
 OUT_OF_PROC_MARKER = "\n\n$OutOfProcData$:"
@@ -219,6 +220,9 @@ def run_episode(
         error = result.get("error") or message or type(exc).__name__
     custom = result.get("customStatus")
     custom_json = json.dumps(custom) if custom is not None else None
+    too_large = limits.custom_status_size_error(custom)
+    if too_large is not None:
+        return _custom_status_refused(b, new, state.name, too_large, orchestrator_failed=error is not None)
     if error is not None:
         return _finish(b, new, failure=error, custom_status_json=custom_json)
 
@@ -257,6 +261,9 @@ def run_episode(
                 }
             b.call(task_id, call_kind, action["functionName"], action.get("input"), action.get("instanceId"), meta)
         elif kind == A.CREATE_TIMER:
+            too_long = limits.timer_length_error(h.parse_time(action["fireAt"]), now)
+            if too_long is not None:
+                return _finish(b, new, failure=f"Orchestrator function '{state.name}' failed: {too_long}")
             if not action.get("isCanceled"):
                 b.timer(task_id, action["fireAt"], None)
         elif kind == A.CONTINUE_AS_NEW:
@@ -280,6 +287,25 @@ def run_episode(
     outcome.work, outcome.timers, outcome.children = b.work, b.timers, b.children
     outcome.cancelled_timers = b.cancelled
     return outcome
+
+
+def _custom_status_refused(
+    b: _Builder, new: list[dict[str, Any]], name: str, message: str, *, orchestrator_failed: bool
+) -> Outcome:
+    """An episode whose custom status is over the limit fails the orchestration, as Azure does.
+
+    The extension sets the custom status first thing (`ScheduleDurableTaskEvents`,
+    Listener/OutOfProcOrchestrationShim.cs), so its ArgumentException comes before any action of
+    the episode is replayed: nothing new is scheduled, not even the hidden retry timers. On the
+    normal path `TaskOrchestrationShim.InvokeUserCodeAndHandleResults` wraps it as
+    "Orchestrator function '<name>' failed: <message>"; when the orchestrator had raised, the
+    exception escapes that handler and DTFx fails the instance with the bare message
+    (`TaskOrchestrationContext.FailOrchestration`). The episode's context never got a custom
+    status, and AzureTableTrackingStore writes `runtimeState.Status ?? "null"`: it ends None."""
+    b.scheduled.clear()
+    b.work, b.timers, b.children = [], [], []
+    reason = message if orchestrator_failed else f"Orchestrator function '{name}' failed: {message}"
+    return _finish(b, new, failure=reason)
 
 
 def _finish(

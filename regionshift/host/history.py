@@ -14,11 +14,21 @@ from typing import Any
 from azure.durable_functions.constants import DATETIME_STRING_FORMAT
 from azure.durable_functions.models.history.HistoryEventType import HistoryEventType as E
 
-# The replay schema the host speaks: V2 (a flat action list with compound WhenAll/WhenAny
-# actions); `upperSchemaVersionNew` lets the SDK pick V3 as current extensions allow. No
-# maximum short-timer duration is sent: SQLite has no timer length limit.
+from regionshift.host.limits import LONG_TIMER_INTERVAL, MAXIMUM_SHORT_TIMER, format_timespan
+
+# The context fields the extension sends (`OrchestrationContextToString`, the extension's
+# Bindings/OrchestrationTriggerAttributeBindingProvider.cs): replay schema V2 in
+# `upperSchemaVersion` and V3 in `upperSchemaVersionNew` (V3 is what lets the SDK split long
+# timers), the Azure Storage provider's timer durations as .NET TimeSpans (with them the SDK
+# turns a timer longer than `maximumShortTimerDuration` into a `LongTimerTask` of
+# `longRunningTimerIntervalDuration` steps: `DurableOrchestrationContext.create_timer` in the
+# SDK), and the default sleep between polls of an async HTTP call
+# (`HttpOptions.DefaultAsyncRequestSleepTimeMilliseconds`, 30 s).
 UPPER_SCHEMA_VERSION = 1
 UPPER_SCHEMA_VERSION_NEW = 2
+MAXIMUM_SHORT_TIMER_DURATION = format_timespan(MAXIMUM_SHORT_TIMER)
+LONG_RUNNING_TIMER_INTERVAL_DURATION = format_timespan(LONG_TIMER_INTERVAL)
+DEFAULT_HTTP_ASYNC_SLEEP_MS = 30_000
 
 
 def fmt_time(moment: datetime) -> str:
@@ -26,8 +36,10 @@ def fmt_time(moment: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    parsed = datetime.strptime(text, DATETIME_STRING_FORMAT) if text.endswith("Z") else None
-    if parsed is None:
+    """An aware UTC datetime from the SDK's format or any ISO 8601 text; ValueError otherwise."""
+    try:
+        parsed = datetime.strptime(text, DATETIME_STRING_FORMAT)
+    except ValueError:
         parsed = datetime.fromisoformat(text)
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
@@ -117,6 +129,16 @@ def execution_terminated(now: datetime, reason: str) -> dict[str, Any]:
     return event(E.EXECUTION_TERMINATED, now, Input=json.dumps(reason))
 
 
+def execution_suspended(now: datetime, reason: str | None) -> dict[str, Any]:
+    """DTFx's ExecutionSuspendedEvent (DurableTask.Core/History/ExecutionSuspendedEvent.cs)."""
+    return event(E.EXECUTION_SUSPENDED, now, Reason=reason)
+
+
+def execution_resumed(now: datetime, reason: str | None) -> dict[str, Any]:
+    """DTFx's ExecutionResumedEvent (DurableTask.Core/History/ExecutionResumedEvent.cs)."""
+    return event(E.EXECUTION_RESUMED, now, Reason=reason)
+
+
 def build_context(
     instance_id: str,
     parent_instance_id: str | None,
@@ -136,5 +158,8 @@ def build_context(
             "input": input_json,
             "upperSchemaVersion": UPPER_SCHEMA_VERSION,
             "upperSchemaVersionNew": UPPER_SCHEMA_VERSION_NEW,
+            "longRunningTimerIntervalDuration": LONG_RUNNING_TIMER_INTERVAL_DURATION,
+            "maximumShortTimerDuration": MAXIMUM_SHORT_TIMER_DURATION,
+            "defaultHttpAsyncRequestSleepTimeMillseconds": DEFAULT_HTTP_ASYNC_SLEEP_MS,
         }
     )

@@ -15,6 +15,7 @@ class RuntimeStatus(StrEnum):
 
     PENDING = "Pending"
     RUNNING = "Running"
+    SUSPENDED = "Suspended"
     COMPLETED = "Completed"
     FAILED = "Failed"
     TERMINATED = "Terminated"
@@ -51,11 +52,19 @@ class InstanceAlreadyRunning(HostError):
     """start_new was given the id of an instance that has not finished."""
 
 
+class InvalidInstanceState(HostError):
+    """The instance is in a state the operation does not apply to (e.g. resuming a running one)."""
+
+
 class InstanceNotFound(HostError, KeyError):
     """No instance has that id."""
 
     def __str__(self) -> str:  # KeyError quotes its argument; a message reads better
         return str(self.args[0]) if self.args else "instance not found"
+
+
+class StateStoreError(HostError):
+    """The SQLite state store cannot be opened, read or written (corrupt, read-only, full)."""
 
 
 class UnknownFunction(HostError, ValueError):

@@ -9,153 +9,119 @@ connection shared by the host's threads behind a lock.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from regionshift.host.engine import Delivery, InstanceState, Outcome
-from regionshift.host.status import RuntimeStatus
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS instances (
-    instance_id TEXT PRIMARY KEY, name TEXT NOT NULL, execution_id TEXT NOT NULL,
-    status TEXT NOT NULL, input TEXT, output TEXT, custom_status TEXT, failure TEXT,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-    parent_instance_id TEXT, parent_execution_id TEXT, parent_task_id INTEGER, parent_meta TEXT,
-    next_seq INTEGER NOT NULL DEFAULT 0, action_ids TEXT NOT NULL DEFAULT '[]');
-CREATE INDEX IF NOT EXISTS instances_by_created ON instances(created_at);
-CREATE TABLE IF NOT EXISTS history (
-    instance_id TEXT NOT NULL, position INTEGER NOT NULL, event TEXT NOT NULL,
-    PRIMARY KEY (instance_id, position));
-CREATE TABLE IF NOT EXISTS inbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL,
-    event TEXT NOT NULL, meta TEXT);
-CREATE INDEX IF NOT EXISTS inbox_by_instance ON inbox(instance_id);
-CREATE TABLE IF NOT EXISTS timers (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL,
-    task_id INTEGER NOT NULL, fire_at TEXT NOT NULL, event TEXT NOT NULL, meta TEXT);
-CREATE INDEX IF NOT EXISTS timers_by_fire_at ON timers(fire_at);
-CREATE TABLE IF NOT EXISTS work (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL,
-    task_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT, meta TEXT);
-CREATE INDEX IF NOT EXISTS work_by_instance ON work(instance_id);
-"""
+from regionshift.host.engine import Delivery, Outcome
+from regionshift.host.rows import SCHEMA, InstanceQuery, InstanceRow, WorkRow, dumps, instance_from, loads
+from regionshift.host.status import RuntimeStatus, StateStoreError
 
 
-@dataclass
-class InstanceRow:
-    instance_id: str
-    name: str
-    execution_id: str
-    status: RuntimeStatus
-    input: str | None
-    output: str | None
-    custom_status: str | None
-    failure: str | None
-    created_at: str
-    updated_at: str
-    parent_instance_id: str | None
-    parent_execution_id: str | None
-    parent_task_id: int | None
-    parent_meta: dict[str, Any] | None
-    next_seq: int
-    action_ids: list[int | None]
-
-    def episode_state(self) -> InstanceState:
-        return InstanceState(
-            self.instance_id,
-            self.name,
-            self.execution_id,
-            self.input,
-            self.parent_instance_id,
-            self.next_seq,
-            list(self.action_ids),
-        )
-
-
-@dataclass
-class WorkRow:
-    id: int
-    instance_id: str
-    execution_id: str
-    task_id: int
-    name: str
-    input: str | None
-    meta: dict[str, Any] | None
-
-
-def _loads(text: str | None) -> Any:
-    return json.loads(text) if text is not None else None
-
-
-def _dumps(value: Any) -> str | None:
-    return json.dumps(value) if value is not None else None
-
-
-def _instance(row: sqlite3.Row) -> InstanceRow:
-    return InstanceRow(
-        row["instance_id"],
-        row["name"],
-        row["execution_id"],
-        RuntimeStatus(row["status"]),
-        row["input"],
-        row["output"],
-        row["custom_status"],
-        row["failure"],
-        row["created_at"],
-        row["updated_at"],
-        row["parent_instance_id"],
-        row["parent_execution_id"],
-        row["parent_task_id"],
-        _loads(row["parent_meta"]),
-        row["next_seq"],
-        json.loads(row["action_ids"]),
-    )
+def _explain(path: Path, exc: BaseException) -> StateStoreError:
+    """One line that says what is wrong with the state store and what to do about it."""
+    text = str(exc).strip() or type(exc).__name__
+    lowered = text.lower()
+    if "full" in lowered or "no space" in lowered or "disk i/o" in lowered:
+        advice = "the disk could not be written (full?): free some space, then run the same command again to resume"
+    elif "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        advice = "it is corrupt: move it aside to start afresh (the runs it held cannot be resumed)"
+    elif "readonly" in lowered or "permission" in lowered or "unable to open" in lowered:
+        advice = "check that the folder exists and this user may write to it (REGIONSHIFT_STATE_DIR)"
+    else:
+        advice = "see the message; the runs it holds resume once it can be written again"
+    return StateStoreError(f"state store {path}: {text}; {advice}")
 
 
 class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None, timeout=30)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+            self._db.execute("SELECT COUNT(*) FROM instances").fetchall()
+        except (sqlite3.Error, OSError) as exc:
+            raise _explain(self.path, exc) from None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a SQLite failure (full, corrupt, read-only) becomes StateStoreError."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise _explain(self.path, exc) from None
             try:
                 yield self._db
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise _explain(self.path, exc) from None
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise _explain(self.path, exc) from None
+
+    def _rollback(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("ROLLBACK")
 
     def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._db.execute(sql, args).fetchall()
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except sqlite3.Error as exc:
+                raise _explain(self.path, exc) from None
 
     # -- reads -------------------------------------------------------------------------------
 
     def instance(self, instance_id: str) -> InstanceRow | None:
         rows = self._query("SELECT * FROM instances WHERE instance_id = ?", (instance_id,))
-        return _instance(rows[0]) if rows else None
+        return instance_from(rows[0]) if rows else None
 
-    def instances(self, name: str | None, limit: int) -> list[InstanceRow]:
-        if name is None:
-            rows = self._query("SELECT * FROM instances ORDER BY created_at DESC LIMIT ?", (limit,))
-        else:
-            rows = self._query("SELECT * FROM instances WHERE name = ? ORDER BY created_at DESC LIMIT ?", (name, limit))
-        return [_instance(r) for r in rows]
+    def instances_page(self, query: InstanceQuery, after: str | None, limit: int) -> list[InstanceRow]:
+        """Up to `limit` instances matching `query` with ids after `after`, in id order.
+
+        Id order is Azure Storage's: DTFx.AzureStorage keeps one Instances-table row per
+        instance with PartitionKey = instance id, and Table storage returns query results
+        "sorted by PartitionKey, then by RowKey" (Learn, "Understanding the Table service data
+        model"). Nobody may rely on a listing being newest first."""
+        where: list[str] = ["instance_id > ?"]
+        args: list[Any] = [after or ""]
+        if query.prefix:
+            where.append("substr(instance_id, 1, ?) = ?")
+            args += [len(query.prefix), query.prefix]
+        if query.statuses:
+            where.append(f"status IN ({','.join('?' * len(query.statuses))})")
+            args += [s.value for s in query.statuses]
+        if query.created_from:
+            where.append("created_at >= ?")
+            args.append(query.created_from)
+        if query.created_to:
+            where.append("created_at <= ?")
+            args.append(query.created_to)
+        if query.name:
+            where.append("name = ?")
+            args.append(query.name)
+        sql = f"SELECT * FROM instances WHERE {' AND '.join(where)} ORDER BY instance_id LIMIT ?"
+        return [instance_from(r) for r in self._query(sql, (*args, limit))]
+
+    def children(self, instance_id: str) -> list[InstanceRow]:
+        rows = self._query("SELECT * FROM instances WHERE parent_instance_id = ? ORDER BY instance_id", (instance_id,))
+        return [instance_from(r) for r in rows]
 
     def history(self, instance_id: str) -> list[dict[str, Any]]:
         rows = self._query("SELECT event FROM history WHERE instance_id = ? ORDER BY position", (instance_id,))
@@ -163,7 +129,16 @@ class Store:
 
     def inbox(self, instance_id: str) -> list[tuple[str, Delivery]]:
         rows = self._query("SELECT * FROM inbox WHERE instance_id = ? ORDER BY id", (instance_id,))
-        return [(r["execution_id"], Delivery(r["id"], json.loads(r["event"]), _loads(r["meta"]))) for r in rows]
+        return [(r["execution_id"], Delivery(r["id"], json.loads(r["event"]), loads(r["meta"]))) for r in rows]
+
+    def episode_input(self, instance_id: str) -> tuple[InstanceRow | None, list[tuple[str, Delivery]]]:
+        """The instance and its inbox read together, as one snapshot.
+
+        Read apart, a start_new that replaces a just-finished instance between the two reads
+        paired the old (finished) row with the new execution's ExecutionStarted, and the episode
+        threw that start away as stale: the new instance stayed Pending for good."""
+        with self._lock:
+            return self.instance(instance_id), self.inbox(instance_id)
 
     def instances_with_inbox(self) -> list[str]:
         return [r[0] for r in self._query("SELECT DISTINCT instance_id FROM inbox")]
@@ -174,15 +149,14 @@ class Store:
         else:
             rows = self._query("SELECT * FROM work WHERE id = ?", (work_id,))
         return [
-            WorkRow(
-                r["id"], r["instance_id"], r["execution_id"], r["task_id"], r["name"], r["input"], _loads(r["meta"])
-            )
+            WorkRow(r["id"], r["instance_id"], r["execution_id"], r["task_id"], r["name"], r["input"], loads(r["meta"]))
             for r in rows
         ]
 
-    def next_timer(self) -> str | None:
-        rows = self._query("SELECT MIN(fire_at) FROM timers")
-        return rows[0][0] if rows else None
+    def timers(self, limit: int = 1000) -> list[tuple[int, str, str]]:
+        """(timer id, instance id, fire_at) of the earliest pending timers."""
+        rows = self._query("SELECT id, instance_id, fire_at FROM timers ORDER BY fire_at, id LIMIT ?", (limit,))
+        return [(r["id"], r["instance_id"], r["fire_at"]) for r in rows]
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -210,7 +184,7 @@ class Store:
                 row.parent_instance_id,
                 row.parent_execution_id,
                 row.parent_task_id,
-                _dumps(row.parent_meta),
+                dumps(row.parent_meta),
                 0,
                 "[]",
             ),
@@ -220,12 +194,13 @@ class Store:
             (row.instance_id, row.execution_id, json.dumps(start)),
         )
 
-    def create(self, row: InstanceRow, start: dict[str, Any]) -> InstanceRow | None:
-        """Create (or overwrite a finished) instance; returns the unfinished one that blocks it."""
+    def create(self, row: InstanceRow, start: dict[str, Any], *, replace_running: bool) -> InstanceRow | None:
+        """Create an instance, or overwrite one that has finished (or any, with `replace_running`),
+        in one transaction; returns the unfinished instance that blocks it."""
         with self.transaction() as db:
             found = db.execute("SELECT * FROM instances WHERE instance_id = ?", (row.instance_id,)).fetchall()
-            if found and not RuntimeStatus(found[0]["status"]).is_terminal:
-                return _instance(found[0])
+            if found and not replace_running and not RuntimeStatus(found[0]["status"]).is_terminal:
+                return instance_from(found[0])
             self._insert_instance(db, row, start)
         return None
 
@@ -253,7 +228,7 @@ class Store:
             return False
         db.execute(
             "INSERT INTO inbox(instance_id, execution_id, event, meta) VALUES (?,?,?,?)",
-            (instance_id, found[0]["execution_id"], json.dumps(event), _dumps(meta)),
+            (instance_id, found[0]["execution_id"], json.dumps(event), dumps(meta)),
         )
         return True
 
@@ -269,10 +244,14 @@ class Store:
                 return False
             return self._deliver(db, work.instance_id, work.execution_id, event, work.meta)
 
-    def fire_due_timers(self, now: str) -> list[str]:
-        """Move timers due at `now` into their instances' inboxes; the instances to wake."""
+    def fire_timers(self, timer_ids: list[int]) -> list[str]:
+        """Move these timers into their instances' inboxes; the instances to wake."""
         with self.transaction() as db:
-            due = db.execute("SELECT * FROM timers WHERE fire_at <= ? ORDER BY fire_at, id", (now,)).fetchall()
+            due = [
+                r
+                for timer_id in timer_ids
+                for r in db.execute("SELECT * FROM timers WHERE id = ?", (timer_id,)).fetchall()
+            ]
             for r in due:
                 db.execute("DELETE FROM timers WHERE id = ?", (r["id"],))
                 db.execute(
@@ -294,14 +273,7 @@ class Store:
         """Commit one episode. Returns (work ids to run, instances to wake), or None when the
         instance changed under the episode (terminated or restarted), in which case nothing is kept."""
         with self.transaction() as db:
-            found = db.execute(
-                "SELECT execution_id, status FROM instances WHERE instance_id = ?", (row.instance_id,)
-            ).fetchall()
-            if (
-                not found
-                or found[0]["execution_id"] != row.execution_id
-                or RuntimeStatus(found[0]["status"]).is_terminal
-            ):
+            if not self._still_running(db, row):
                 return None
             db.executemany("DELETE FROM inbox WHERE id = ?", [(i,) for i in delivered])
             wake: list[str] = []
@@ -319,13 +291,7 @@ class Store:
                     (row.instance_id, execution_id, json.dumps(start)),
                 )
                 return [], [row.instance_id]
-            start = db.execute(
-                "SELECT COALESCE(MAX(position), -1) + 1 FROM history WHERE instance_id = ?", (row.instance_id,)
-            ).fetchone()[0]
-            db.executemany(
-                "INSERT INTO history VALUES (?,?,?)",
-                [(row.instance_id, start + i, json.dumps(e)) for i, e in enumerate(outcome.appended)],
-            )
+            self._append(db, row.instance_id, outcome.appended)
             db.execute(
                 "UPDATE instances SET status=?, output=?, custom_status=?, failure=?, updated_at=?, "
                 "next_seq=?, action_ids=? WHERE instance_id=?",
@@ -345,7 +311,7 @@ class Store:
             for w in outcome.work:
                 cur = db.execute(
                     "INSERT INTO work(instance_id, execution_id, task_id, name, input, meta) VALUES (?,?,?,?,?,?)",
-                    (row.instance_id, row.execution_id, w.task_id, w.name, w.input_json, _dumps(w.meta)),
+                    (row.instance_id, row.execution_id, w.task_id, w.name, w.input_json, dumps(w.meta)),
                 )
                 work_ids.append(int(cur.lastrowid or 0))
             db.executemany(
@@ -357,7 +323,7 @@ class Store:
                         t.event["TimerId"],
                         t.fire_at,
                         json.dumps(t.event),
-                        _dumps(t.meta),
+                        dumps(t.meta),
                     )
                     for t in outcome.timers
                 ],
@@ -367,23 +333,12 @@ class Store:
                 [(row.instance_id, row.execution_id, t) for t in outcome.cancelled_timers],
             )
             for child, child_start in child_rows:
-                existing = db.execute(
-                    "SELECT status FROM instances WHERE instance_id = ?", (child.instance_id,)
-                ).fetchall()
-                if existing and not RuntimeStatus(existing[0]["status"]).is_terminal:
-                    # Durable refuses to start a sub-orchestration over a running instance
-                    failed = {
-                        "EventType": 9,
-                        "EventId": -1,
-                        "IsPlayed": False,
-                        "Timestamp": now,
-                        "TaskScheduledId": child.parent_task_id,
-                        "Reason": f"an instance with id '{child.instance_id}' is already running",
-                        "Details": "",
-                    }
-                    self._deliver(db, row.instance_id, row.execution_id, failed, child.parent_meta)
-                    wake.append(row.instance_id)
-                    continue
+                # A child id that is still running is not refused: DTFx.AzureStorage loads the
+                # history of the start message's new ExecutionId (GetHistoryEventsAsync with
+                # expectedExecutionId, AzureTableTrackingStore.cs), finds none, and runs the new
+                # execution over the old one ("De-dupe protection for sub-orchestrations is not
+                # implemented", OrchestrationSessionManager.cs). The old execution's results are
+                # dropped and the parent that started it is never told.
                 self._insert_instance(db, child, child_start)
                 wake.append(child.instance_id)
             if parent_event is not None and row.parent_instance_id:
@@ -391,6 +346,39 @@ class Store:
                 if self._deliver(db, row.parent_instance_id, row.parent_execution_id, event, meta):
                     wake.append(row.parent_instance_id)
             return work_ids, wake
+
+    def _still_running(self, db: sqlite3.Connection, row: InstanceRow) -> bool:
+        """The instance is still on the execution an episode read, and has not finished."""
+        found = db.execute("SELECT execution_id, status FROM instances WHERE instance_id = ?", (row.instance_id,))
+        current = found.fetchone()
+        return (
+            current is not None
+            and current["execution_id"] == row.execution_id
+            and not RuntimeStatus(current["status"]).is_terminal
+        )
+
+    def _append(self, db: sqlite3.Connection, instance_id: str, events: list[dict[str, Any]]) -> None:
+        start = db.execute(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM history WHERE instance_id = ?", (instance_id,)
+        ).fetchone()[0]
+        db.executemany(
+            "INSERT INTO history VALUES (?,?,?)",
+            [(instance_id, start + i, json.dumps(e)) for i, e in enumerate(events)],
+        )
+
+    def commit_suspension(self, row: InstanceRow, delivered: list[int], events: list[dict[str, Any]], now: str) -> bool:
+        """Record a suspension episode (its events; status Suspended). False when the instance
+        changed under it (finished, terminated or restarted), in which case nothing is kept."""
+        with self.transaction() as db:
+            if not self._still_running(db, row):
+                return False
+            db.executemany("DELETE FROM inbox WHERE id = ?", [(i,) for i in delivered])
+            self._append(db, row.instance_id, events)
+            db.execute(
+                "UPDATE instances SET status=?, updated_at=? WHERE instance_id=?",
+                (RuntimeStatus.SUSPENDED.value, now, row.instance_id),
+            )
+            return True
 
     def terminate(
         self, instance_id: str, reason: str, now: str, event: dict[str, Any], parent_event: dict[str, Any] | None
@@ -400,12 +388,9 @@ class Store:
             found = db.execute("SELECT * FROM instances WHERE instance_id = ?", (instance_id,)).fetchall()
             if not found or RuntimeStatus(found[0]["status"]).is_terminal:
                 return None
-            row = _instance(found[0])
+            row = instance_from(found[0])
             self._clear(db, instance_id, history=False)
-            start = db.execute(
-                "SELECT COALESCE(MAX(position), -1) + 1 FROM history WHERE instance_id = ?", (instance_id,)
-            ).fetchone()[0]
-            db.execute("INSERT INTO history VALUES (?,?,?)", (instance_id, start, json.dumps(event)))
+            self._append(db, instance_id, [event])
             db.execute(
                 "UPDATE instances SET status=?, output=?, updated_at=? WHERE instance_id=?",
                 (RuntimeStatus.TERMINATED.value, json.dumps(reason), now, instance_id),

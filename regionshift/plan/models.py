@@ -14,12 +14,48 @@ import re
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from regionshift.azure.ids import ResourceId, is_guid, parse_resource_id
+from regionshift.azure.regions import DISPLAY_NAMES, check_region
+from regionshift.plan import arm_names
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=90, pattern=r"^[A-Za-z0-9._()-]+$")]
-RegionName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]+$")]
+# Names that become parts of ARM paths, each checked to ARM's rule (regionshift.plan.arm_names).
+ResourceGroupName = Annotated[
+    str, AfterValidator(arm_names.RESOURCE_GROUP.check), WithJsonSchema(arm_names.RESOURCE_GROUP.schema())
+]
+FailoverResourceGroupName = Annotated[
+    str,
+    AfterValidator(arm_names.FAILOVER_RESOURCE_GROUP.check),
+    WithJsonSchema(arm_names.FAILOVER_RESOURCE_GROUP.schema()),
+]
+SqlServerName = Annotated[
+    str, AfterValidator(arm_names.SQL_SERVER.check), WithJsonSchema(arm_names.SQL_SERVER.schema())
+]
+SqlFailoverGroupName = Annotated[
+    str, AfterValidator(arm_names.SQL_FAILOVER_GROUP.check), WithJsonSchema(arm_names.SQL_FAILOVER_GROUP.schema())
+]
+CosmosAccountName = Annotated[
+    str, AfterValidator(arm_names.COSMOS_ACCOUNT.check), WithJsonSchema(arm_names.COSMOS_ACCOUNT.schema())
+]
+ScaleSetName = Annotated[str, AfterValidator(arm_names.SCALE_SET.check), WithJsonSchema(arm_names.SCALE_SET.schema())]
+# ARM's short name of a region in Azure's list (regionshift.azure.regions); any case, or the display
+# name ("East US 2"), is read as the short name.
+RegionName = Annotated[
+    str,
+    AfterValidator(check_region),
+    WithJsonSchema({"type": "string", "enum": sorted(DISPLAY_NAMES), "description": "an Azure region (short name)"}),
+]
 PlanName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}\.?$)([A-Za-z0-9_]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
@@ -43,6 +79,7 @@ def _check_resource_id(value: str, full_type: str) -> str:
     rid = parse_resource_id(value)
     if not rid.is_type(full_type):
         raise ValueError(f"must be the id of a {full_type}, not of a {rid.full_type}")
+    arm_names.check_id_names(rid)
     return str(rid)
 
 
@@ -66,19 +103,19 @@ class SqlFailoverGroup(StrictModel):
     """
 
     subscription_id: str | None = None
-    resource_group: Name
-    server: Name
-    name: Name
-    partner_server: Name | None = None
-    partner_resource_group: Name | None = None
+    resource_group: ResourceGroupName
+    server: SqlServerName
+    name: SqlFailoverGroupName
+    partner_server: SqlServerName | None = None
+    partner_resource_group: ResourceGroupName | None = None
 
     _sub = field_validator("subscription_id")(_check_subscription)
 
 
 class CosmosAccount(StrictModel):
     subscription_id: str | None = None
-    resource_group: Name
-    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=3, max_length=50)]
+    resource_group: ResourceGroupName
+    name: CosmosAccountName
 
     _sub = field_validator("subscription_id")(_check_subscription)
 
@@ -91,7 +128,7 @@ class ScaleSet(StrictModel):
     in the secondary with 0 instances, scaled up at failover.
     """
 
-    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")]
+    name: ScaleSetName
     mode: Literal["create", "scale"]
     capacity: Annotated[int, Field(ge=1, le=1000)]
     sku: str | None = None
@@ -145,8 +182,8 @@ class DnsRecord(StrictModel):
     """A DNS record switched from its primary to its secondary target. A/AAAA take lists of IPs."""
 
     subscription_id: str | None = None
-    resource_group: Name
-    zone: Annotated[str, StringConstraints(min_length=1, max_length=253)]
+    resource_group: ResourceGroupName
+    zone: Annotated[str, StringConstraints(min_length=1, max_length=254)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=253)]
     type: Literal["A", "AAAA", "CNAME"]
     ttl: Annotated[int, Field(ge=1, le=2147483647)] = 60
@@ -158,12 +195,19 @@ class DnsRecord(StrictModel):
     @field_validator("zone")
     @classmethod
     def _zone(cls, v: str) -> str:
-        if not _HOSTNAME.match(v):
-            raise ValueError("must be a DNS zone name like contoso.com")
-        return v.rstrip(".").lower()
+        return arm_names.check_zone_name(v)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str, info: ValidationInfo) -> str:
+        return arm_names.check_record_name(v, info.data.get("zone", ""))
 
     @model_validator(mode="after")
     def _targets_fit_type(self) -> DnsRecord:
+        if self.type == "CNAME" and self.name == "@":
+            # "Because the zone apex (name '@') always contains the NS and SOA record sets ..., you
+            # can't create a CNAME record set at the zone apex." (Azure DNS, DNS zones and records)
+            raise ValueError("a CNAME record cannot be at the zone apex (@): Azure DNS keeps NS and SOA there")
         for side in ("primary", "secondary"):
             value = getattr(self, side)
             if self.type == "CNAME":
@@ -249,7 +293,9 @@ class MetricConfirmation(StrictModel):
     @field_validator("resource_id")
     @classmethod
     def _rid(cls, v: str) -> str:
-        return str(parse_resource_id(v))
+        rid = parse_resource_id(v)
+        arm_names.check_id_names(rid)
+        return str(rid)
 
 
 class Confirmation(StrictModel):
@@ -272,6 +318,9 @@ CheckName = Literal[
     "subnet",
     "backend_pool",
     "scale_set",
+    "resource_group_region",
+    "failover_resource_group",
+    "sql_partner_named",
     "compute_quota",
     "sql_failover_group",
     "cosmos_regions",
@@ -387,7 +436,8 @@ class PlanContext(StrictModel):
     name: PlanName
     subscription_id: str
     regions: Regions
-    failover_resource_group: Name
+    # Created by a failover in the secondary and deleted, with everything in it, by failback.
+    failover_resource_group: FailoverResourceGroupName
     policy: Policy = Policy()
     # Part of the context (not only the plan) so that an activity can upload the run's report.
     reports: ReportSettings | None = None
@@ -415,7 +465,29 @@ class Plan(PlanContext):
         _no_duplicates("dns_records", [(r.zone, r.name.lower(), r.type) for r in self.dns_records])
         if not (self.sql_failover_groups or self.cosmos_accounts or self.scale_sets or self.dns_records):
             raise ValueError("declares nothing to fail over")
+        _no_cname_beside_others(self.dns_records)
+        _failover_group_is_its_own(self)
         return self
+
+    def resource_groups(self) -> list[tuple[str, str, str]]:
+        """(subscription, group, the plan key naming it) for every group the plan's resources live in."""
+        found = []
+        for i, g in enumerate(self.sql_failover_groups):
+            sub = self.subscription_of(g)
+            found.append((sub, g.resource_group, f"sql_failover_groups[{i}].resource_group"))
+            if g.partner_resource_group:
+                found.append((sub, g.partner_resource_group, f"sql_failover_groups[{i}].partner_resource_group"))
+        for i, a in enumerate(self.cosmos_accounts):
+            found.append((self.subscription_of(a), a.resource_group, f"cosmos_accounts[{i}].resource_group"))
+        for i, r in enumerate(self.dns_records):
+            found.append((self.subscription_of(r), r.resource_group, f"dns_records[{i}].resource_group"))
+        for i, s in enumerate(self.scale_sets):
+            for key in ("image", "subnet", "backend_pool", "scale_set"):
+                ref = getattr(s, key)
+                if ref:
+                    rid = parse_resource_id(ref)
+                    found.append((rid.subscription_id, rid.resource_group, f"scale_sets[{i}].{key}"))
+        return found
 
     def context(self) -> PlanContext:
         return PlanContext.model_validate(self.model_dump(include=set(PlanContext.model_fields)))
@@ -425,6 +497,34 @@ class Plan(PlanContext):
         whatever the YAML's comments, key order or spelling of defaults."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _no_cname_beside_others(records: list[DnsRecord]) -> None:
+    """ "CNAME record sets can't coexist with other record sets with the same name" (Azure DNS, DNS
+    zones and records): a plan that switches both would fail at its DNS step, after the data moved."""
+    types: dict[tuple[str, str], set[str]] = {}
+    for index, record in enumerate(records):
+        key = (record.zone, record.name.lower())
+        seen = types.setdefault(key, set())
+        if seen and ("CNAME" in seen or record.type == "CNAME"):
+            raise ValueError(
+                f"dns_records[{index}]: {record.fqdn} has a CNAME and another record type; "
+                "a CNAME record set cannot share its name with another record set"
+            )
+        seen.add(record.type)
+
+
+def _failover_group_is_its_own(plan: Plan) -> None:
+    """Failback deletes the failover resource group with everything in it, so it must not be a
+    group the plan's own resources live in (the drill's groups differ by construction: see
+    arm_names.FAILOVER_GROUP_MAX)."""
+    name = plan.failover_resource_group.lower()
+    for sub, group, key in plan.resource_groups():
+        if sub == plan.subscription_id and group.lower() == name:
+            raise ValueError(
+                f"failover_resource_group: {plan.failover_resource_group!r} is also {key}; failback deletes the "
+                "failover resource group and everything in it, so name a group of its own"
+            )
 
 
 def _no_duplicates(key: str, values: list[object]) -> None:

@@ -290,13 +290,13 @@ def _steps_table(report: RunReport, timeline: Timeline) -> str:
     )
 
 
-_CHECK_WORDS = {"succeeded": "pass", "already_done": "pass", "failed": "FAIL", "skipped": "skipped"}
+_CHECK_WORDS = {"succeeded": "pass", "already_done": "pass", "failed": "FAIL", "skipped": "unknown"}
 
 
 def _readiness(checks: list[StepOutcome]) -> str:
     if not checks:
         return ""
-    failed = sum(1 for c in checks if c.status == "failed")
+    passed = sum(1 for c in checks if c.status in ("succeeded", "already_done"))  # never an unknown one
     rows = "".join(
         f'<tr class="{e(c.status)}"><td>{_status_pill(c.status, _CHECK_WORDS)}</td>'
         f'<td class="step"><b>{e(humanize(c.action))}</b></td>{_resource_cell(c.resource)}'
@@ -304,7 +304,7 @@ def _readiness(checks: list[StepOutcome]) -> str:
         for c in checks
     )
     return (
-        f'<section class="card"><h2>Readiness checks<span class="count">{len(checks) - failed} of '
+        f'<section class="card"><h2>Readiness checks<span class="count">{passed} of '
         f"{len(checks)} passed</span></h2><table><thead><tr><th>Result</th><th>Check</th><th>Resource</th>"
         f"<th>Detail</th></tr></thead><tbody>{rows}</tbody></table></section>"
     )

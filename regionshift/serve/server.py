@@ -10,11 +10,16 @@ reverse proxy it is told to trust vouches for the request: `REGIONSHIFT_TRUSTED_
 `regionshift.approvals.identity`), fires
 timers on their NCRONTAB schedule, and offers `POST /admin/functions/{name}` (master key) to
 run a non-HTTP function now, as the real host's admin API does.
+
+The HTTP server is built for a burst of alerts from one outage: a listen backlog of 128 (the
+standard library's default of 5 reset 14 of 30 concurrent alerts), a thread per connection, and a
+socket timeout on every connection so a client that stops sending cannot hold a thread forever.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import hmac
 import json
 import logging
@@ -31,6 +36,7 @@ import azure.functions as func
 from azure.functions.timer import TimerRequest
 
 from regionshift.approvals.identity import PRINCIPAL_HEADERS, PROXY_KEY_HEADER, trusted_proxy_key
+from regionshift.errors import InputError
 from regionshift.serve.functions import HttpFunction, TimerFunction, index_app
 from regionshift.serve.ncrontab import parse_schedule
 
@@ -267,10 +273,40 @@ class _Handler(BaseHTTPRequestHandler):
         log.info("%s %s -> %s", self.command, urlsplit(self.path).path, args[1] if len(args) > 1 else "")
 
 
-def serve_http(host: FunctionsHost, address: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
-    """Start serving on a background thread; the caller shuts it down."""
-    handler = type("Handler", (_Handler,), {"host": host})
-    server = ThreadingHTTPServer((address, port), handler)
-    server.daemon_threads = True
+# Seconds a connection may stay silent (while the request is read, or between requests on a
+# kept-alive connection) before it is closed; Azure Monitor posts a whole alert at once.
+REQUEST_TIMEOUT_SECONDS = 30.0
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the listen backlog; socketserver's default of 5 resets bursts
+    daemon_threads = True
+
+
+def bind(address: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    """Take the port now (serving starts later, in `serve_http`). A port in use, or one this user
+    may not bind, is an InputError saying so."""
+    try:
+        return _Server((address, port), _Handler, bind_and_activate=True)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise InputError(
+                f"port {port} on {address} is in use (is another regionshift serve running?); "
+                "choose another with --port"
+            ) from None
+        raise InputError(f"cannot serve on {address}:{port}: {exc.strerror or exc}") from None
+
+
+def serve_http(
+    host: FunctionsHost,
+    address: str = "127.0.0.1",
+    port: int = 0,
+    request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+    server: ThreadingHTTPServer | None = None,
+) -> ThreadingHTTPServer:
+    """Serve `host` on a background thread, on `server` (from `bind`) or a new one; the caller
+    shuts it down."""
+    server = server or bind(address, port)
+    server.RequestHandlerClass = type("Handler", (_Handler,), {"host": host, "timeout": request_timeout})
     threading.Thread(target=server.serve_forever, name="functions-http", daemon=True).start()
     return server

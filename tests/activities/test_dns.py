@@ -34,7 +34,7 @@ def test_switch_points_the_cname_at_the_secondary_then_is_a_noop(
         outcome = switch_dns_record(activity_input(plan, record))
         assert outcome["status"] == "succeeded", outcome
         assert outcome["data"]["previous"] == ["web-eus2.contoso.net"]
-        current = dns_client(emu).record_sets.get("rg-dns", "contoso.com", "www", "CNAME")
+        current = dns_client(emu).record_sets.get("rg-dr-cus", "contoso.com", "www", "CNAME")
         assert current.cname_record.cname.rstrip(".") == "web-cus.contoso.net"
         assert current.ttl == 60
 
@@ -50,7 +50,7 @@ def test_a_record_switches_to_the_list_of_secondary_ips(tmp_path: Path, monkeypa
     with app_on_emulator(plan, None, tmp_path, monkeypatch) as emu:
         outcome = switch_dns_record(activity_input(plan, record))
         assert outcome["status"] == "succeeded", outcome
-        current = dns_client(emu).record_sets.get("rg-dns", "contoso.com", "api", "A")
+        current = dns_client(emu).record_sets.get("rg-dr-cus", "contoso.com", "api", "A")
         assert sorted(r.ipv4_address for r in current.a_records) == ["52.4.5.6", "52.4.5.7"]
 
 
@@ -61,7 +61,7 @@ def test_failing_back_points_at_the_primary_again(tmp_path: Path, monkeypatch: p
         switch_dns_record(activity_input(plan, record))
         back = switch_dns_record(activity_input(plan, record, direction="to_primary"))
         assert back["status"] == "succeeded"
-        current = dns_client(emu).record_sets.get("rg-dns", "contoso.com", "www", "CNAME")
+        current = dns_client(emu).record_sets.get("rg-dr-cus", "contoso.com", "www", "CNAME")
         assert current.cname_record.cname.rstrip(".") == "web-eus2.contoso.net"
 
 
@@ -71,13 +71,17 @@ def test_write_is_guarded_by_the_etag_it_read(tmp_path: Path, monkeypatch: pytes
         # Someone else changes the record: our next write must carry the new ETag, not overwrite blindly.
         client = dns_client(emu)
         client.record_sets.create_or_update(
-            "rg-dns", "contoso.com", "www", "CNAME", RecordSet(ttl=60, cname_record=CnameRecord(cname="elsewhere.net"))
+            "rg-dr-cus",
+            "contoso.com",
+            "www",
+            "CNAME",
+            RecordSet(ttl=60, cname_record=CnameRecord(cname="elsewhere.net")),
         )
-        etag = client.record_sets.get("rg-dns", "contoso.com", "www", "CNAME").etag
+        etag = client.record_sets.get("rg-dr-cus", "contoso.com", "www", "CNAME").etag
         clear_log(emu)
         outcome = switch_dns_record(activity_input(plan, plan.dns_records[0]))
         assert outcome["status"] == "succeeded"
         assert outcome["data"]["previous"] == ["elsewhere.net"]
         (write,) = writes(emu, "/CNAME/www")
         assert write["status"] in (200, 201)
-        assert client.record_sets.get("rg-dns", "contoso.com", "www", "CNAME").etag != etag
+        assert client.record_sets.get("rg-dr-cus", "contoso.com", "www", "CNAME").etag != etag

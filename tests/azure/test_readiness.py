@@ -9,15 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from azure.mgmt.resource.resources import ResourceManagementClient
 
 from regionshift.azure.clients import default_clients
 from regionshift.azure.readiness import blocking, run_checks
 from regionshift.contracts import StepOutcome
 from regionshift.plan import Plan
+from regionshift_emulator.core.store import Resource
 from regionshift_emulator.harness import app_on_emulator, example_plan, writes
 from regionshift_emulator.server import Emulator
 from regionshift_emulator.services.compute.gallery import set_replica
 from regionshift_emulator.services.dns.models import DnsBackend
+from regionshift_emulator.testing import sdk_client
 
 SUB = "00000000-0000-0000-0000-000000000000"
 
@@ -55,9 +58,12 @@ def test_every_check_passes_on_the_seeded_emulator_without_writing(
             "sql_failover_group",
             "cosmos_regions",
             "dns_record",
+            "resource_group_region",
+            "failover_resource_group",
             "permissions",
         }
         assert [(c.action, c.detail) for c in results if c.status != "succeeded"] == []
+        assert all(c.data["answered"] is True and "region" in c.data for c in results)
         assert writes(emu) == []
 
 
@@ -83,7 +89,7 @@ def test_quota_too_low_for_the_scale_sets_fails_naming_the_family(
     with world(tmp_path, monkeypatch, {"quotas": {"standardDSv5Family": 8}}) as (plan, _emu):
         failed = only(checks(plan), "compute_quota")
         assert failed.detail.startswith("standardDSv5Family: needs 12 vCPUs, 8 of 8 free")
-        assert failed.data == {"needed": 12, "used": 0, "limit": 8, "free": 8}
+        assert failed.data == {"needed": 12, "used": 0, "limit": 8, "free": 8, "region": "centralus", "answered": True}
 
 
 def test_missing_subnet_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,7 +102,7 @@ def test_missing_subnet_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_partner_outside_the_secondary_region_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with world(tmp_path, monkeypatch) as (plan, emu):
         emu.state.store.require(
-            f"/subscriptions/{SUB}/resourceGroups/rg-data/providers/Microsoft.Sql/servers/sql-cus"
+            f"/subscriptions/{SUB}/resourceGroups/rg-dr-cus/providers/Microsoft.Sql/servers/sql-cus"
         ).location = "westus2"
         failed = only(checks(plan), "sql_failover_group")
         assert "is in westus2, not in the secondary" in failed.detail
@@ -106,7 +112,7 @@ def test_missing_permission_is_found_and_named(tmp_path: Path, monkeypatch: pyte
     action = "Microsoft.Sql/servers/failoverGroups/forceFailoverAllowDataLoss/action"
     with world(tmp_path, monkeypatch, {"missing_permissions": [action]}) as (plan, _emu):
         failed = only(checks(plan), "permissions")
-        assert failed.resource.endswith("/resourceGroups/rg-data")
+        assert failed.resource.endswith("/resourceGroups/rg-dr-cus")
         assert failed.data["missing"] == [action]
 
 
@@ -122,7 +128,7 @@ def test_a_wildcard_not_action_takes_away_every_dns_write(tmp_path: Path, monkey
 def test_missing_dns_record_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with world(tmp_path, monkeypatch) as (plan, emu):
         backend = emu.state.backend(DnsBackend)
-        backend.delete_record_set(backend.get_zone(SUB, "rg-dns", "contoso.com"), "api", "A")
+        backend.delete_record_set(backend.get_zone(SUB, "rg-dr-cus", "contoso.com"), "api", "A")
         failed = only(checks(plan), "dns_record")
         assert failed.detail == "A record api.contoso.com does not exist"
 
@@ -149,11 +155,53 @@ def test_primary_outage_with_data_loss_allowed_passes_saying_forced(
         results = checks(plan)
         sql = only(results, "sql_failover_group", "succeeded")
         assert sql.data["forced"] is True
-        # The gallery lives in the primary region: unknown now, which does not count as a failure.
-        assert only(results, "image_replicated", "skipped").detail.startswith(
-            "image version 1.4.0 could not be checked"
-        )
+        # The image version answers from its gallery's home, the primary: unknown now, and not about
+        # the target, so it does not block (the replica itself was checked while the primary answered).
+        image = only(results, "image_replicated", "skipped")
+        assert image.detail.startswith("image version 1.4.0 could not be checked")
+        assert (image.data["region"], image.data["answered"]) == (None, False)
         assert blocking(plan, results) == []
+
+
+def test_secondary_outage_leaves_the_target_unknown_and_that_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Failing over into a region that does not answer is not known to work: "ready" here would be
+    # the first step towards moving the healthy primary's data into a dead region.
+    with world(tmp_path, monkeypatch, {"outage": ["centralus"]}) as (plan, _emu):
+        results = checks(plan)
+        unknown = [c for c in results if c.status == "skipped"]
+        assert {c.action for c in unknown} >= {"subnet", "backend_pool", "scale_set", "sql_failover_group"}
+        assert all(c.data["region"] == "centralus" and c.data["answered"] is False for c in unknown)
+        stopping = blocking(plan, results)
+        assert [c.action for c in stopping] == [c.action for c in results if c in unknown or c.status == "failed"]
+        assert stopping
+
+
+def test_a_global_service_that_does_not_answer_blocks_but_a_structural_unknown_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faults = [{"path": "*/dnsZones/contoso.com", "method": "GET", "status": 503}]
+    with world(tmp_path, monkeypatch, {"faults": faults}) as (plan, _emu):
+        results = checks(plan)
+        dns_checks = [c for c in results if c.action == "dns_record"]
+        assert [(c.status, c.data["region"], c.data["answered"]) for c in dns_checks] == [
+            ("skipped", "global", False)
+        ] * 2
+        assert [c.action for c in blocking(plan, results)] == ["dns_record", "dns_record"]
+
+
+def test_a_size_the_quota_table_does_not_know_is_unknown_about_the_target_and_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with world(tmp_path, monkeypatch) as (plan, _emu):
+        data = plan.model_dump(mode="json")
+        data["scale_sets"][0]["sku"] = "Standard_Q9_v9"
+        odd = Plan.model_validate(data)
+        quota = only(checks(odd), "compute_quota", "skipped")
+        assert quota.detail.startswith("vCPUs of size Standard_Q9_v9 unknown")
+        assert (quota.data["region"], quota.data["answered"]) == ("centralus", True)
+        assert quota in blocking(odd, [quota])
 
 
 def test_advisory_checks_do_not_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -164,3 +212,110 @@ def test_advisory_checks_do_not_block(tmp_path: Path, monkeypatch: pytest.Monkey
             {**plan.model_dump(mode="json"), "policy": {"data_loss": "allow", "advisory_checks": ["compute_quota"]}}
         )
         assert blocking(advisory, results) == []
+
+
+def _moved(plan: Plan, **changes: Any) -> Plan:
+    data = plan.model_dump(mode="json")
+    for key, value in changes.items():
+        section, field = key.split("__")
+        data[section][0][field] = value
+    return Plan.model_validate(data)
+
+
+def test_what_a_failover_changes_in_a_group_homed_in_the_primary_fails_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with world(tmp_path, monkeypatch) as (plan, emu):
+        # The Cosmos DB account moved into the primary server's group, which is homed in eastus2.
+        moved = _moved(plan, cosmos_accounts__resource_group="rg-data-eus2")
+        account = emu.state.store.require(
+            f"/subscriptions/{SUB}/resourceGroups/rg-dr-cus/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-orders"
+        )
+        emu.state.store.delete(account.id)
+        account.id = account.id.replace("/rg-dr-cus/", "/rg-data-eus2/")
+        emu.state.store.put(account)
+        results = checks(moved)
+        failed = only(results, "resource_group_region")
+        assert failed.resource.endswith("/resourceGroups/rg-data-eus2")
+        assert failed.detail.startswith("rg-data-eus2 is homed in eastus2, the primary:")
+        assert "Cosmos DB account cosmos-orders" in failed.detail
+        assert "az resource move --destination-group" in failed.detail
+        assert failed.data["holds"] == ["Cosmos DB account cosmos-orders"]
+        assert failed in blocking(moved, results)
+        # The primary server's own group is not checked: a failover never writes to the primary.
+        assert [c.resource.rsplit("/", 1)[-1] for c in results if c.action == "resource_group_region"] == [
+            "rg-data-eus2",
+            "rg-dr-cus",
+        ]
+
+
+def test_a_group_homed_in_a_third_region_passes_saying_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with world(tmp_path, monkeypatch) as (plan, emu):
+        emu.state.store.require(f"/subscriptions/{SUB}/resourceGroups/rg-dr-cus").location = "westus3"
+        passed = only(checks(plan), "resource_group_region", "succeeded")
+        assert passed.detail.startswith("rg-dr-cus is homed in westus3:")
+        assert "SQL server sql-cus" in passed.detail and "scale set worker-cus" in passed.detail
+
+
+def _failover_group(emu: Emulator, plan: Plan, tags: dict[str, str] | None, location: str = "centralus") -> None:
+    client = sdk_client(emu, ResourceManagementClient, SUB)
+    client.resource_groups.create_or_update(plan.failover_resource_group, {"location": location, "tags": tags})
+
+
+def test_an_existing_failover_group_regionshift_did_not_create_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with world(tmp_path, monkeypatch) as (plan, emu):
+        _failover_group(emu, plan, {"owner": "data-team"})
+        failed = only(checks(plan), "failover_resource_group")
+        assert failed.detail.startswith("contoso-dr exists and was not created by regionshift for contoso-web")
+        assert "failback deletes" in failed.detail
+
+
+def test_a_failover_group_holding_resources_regionshift_did_not_create_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with world(tmp_path, monkeypatch) as (plan, emu):
+        _failover_group(emu, plan, {"regionshift-plan": plan.name})
+        group = f"/subscriptions/{SUB}/resourceGroups/{plan.failover_resource_group}"
+        for name, tags in (("web", {"regionshift-plan": plan.name}), ("orders-archive", {})):
+            emu.state.store.put(
+                Resource(
+                    id=f"{group}/providers/Microsoft.Storage/storageAccounts/{name}",
+                    type="Microsoft.Storage/storageAccounts",
+                    location="centralus",
+                    tags=tags,
+                )
+            )
+        failed = only(checks(plan), "failover_resource_group")
+        assert failed.detail.startswith("contoso-dr holds 1 resource(s) regionshift did not create (orders-archive)")
+        assert failed.data["foreign"] == ["orders-archive"]
+
+
+def test_a_failover_group_regionshift_made_passes_and_one_in_the_primary_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with world(tmp_path, monkeypatch) as (plan, emu):
+        _failover_group(emu, plan, {"regionshift-plan": plan.name, "regionshift-run": "failover-contoso-web"})
+        ours = only(checks(plan), "failover_resource_group", "succeeded")
+        assert ours.data == {"region": "centralus", "answered": True, "exists": True, "location": "centralus"}
+    with world(tmp_path / "primary", monkeypatch) as (plan, emu):
+        _failover_group(emu, plan, {"regionshift-plan": plan.name}, location="eastus2")
+        assert only(checks(plan), "failover_resource_group").detail.startswith(
+            "contoso-dr exists in eastus2, not in centralus"
+        )
+
+
+def test_a_plan_without_partner_server_gets_an_advisory_warning_that_does_not_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = example_plan().model_dump(mode="json")
+    data["sql_failover_groups"][0].update(partner_server=None, partner_resource_group=None)
+    plan = Plan.model_validate(data)
+    with app_on_emulator(plan, None, tmp_path, monkeypatch):
+        results = checks(plan)
+        warning = only(results, "sql_partner_named")
+        assert warning.data["advisory"] is True
+        # Found through the primary this time (it answers); named in the fix.
+        assert "Fix: add partner_server: sql-eus2-partner" in warning.detail
+        assert warning not in blocking(plan, results)

@@ -98,10 +98,10 @@ def test_create_in_a_missing_group_is_resource_group_not_found(fresh_emulator: E
     assert error_code(caught.value) == "ResourceGroupNotFound"
 
 
-def test_seeded_scale_mode_set_is_idle_in_the_secondary(emulator: Emulator, dr_plan: Plan) -> None:
+def test_seeded_scale_mode_set_is_idle_in_the_secondary(emulator: Emulator, example_plan: Plan) -> None:
     vmss = compute(emulator).virtual_machine_scale_sets.get("rg-dr-cus", WORKER)
     assert (vmss.location, vmss.sku.capacity, vmss.properties.provisioning_state) == (
-        dr_plan.regions.secondary,
+        example_plan.regions.secondary,
         0,
         "Succeeded",
     )

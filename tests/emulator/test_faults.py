@@ -96,8 +96,8 @@ def _affected(plan: Plan, workdir: Path, seed: int) -> list[int]:
         return [get_server(emu)[0] for _ in range(16)]
 
 
-def test_probabilities_repeat_for_a_seed_and_differ_between_seeds(dr_plan: Plan, tmp_path: Path) -> None:
-    first, again = _affected(dr_plan, tmp_path / "a", 7), _affected(dr_plan, tmp_path / "b", 7)
-    other = _affected(dr_plan, tmp_path / "c", 8)
+def test_probabilities_repeat_for_a_seed_and_differ_between_seeds(example_plan: Plan, tmp_path: Path) -> None:
+    first, again = _affected(example_plan, tmp_path / "a", 7), _affected(example_plan, tmp_path / "b", 7)
+    other = _affected(example_plan, tmp_path / "c", 8)
     assert first == again and first != other
     assert set(first) == {200, 503}  # some requests met the fault, some did not

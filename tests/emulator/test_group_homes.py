@@ -66,7 +66,7 @@ def test_the_scenario_resource_groups_win_by_name_or_subscription_and_name(share
     )
 
 
-def test_a_gallery_lives_in_its_groups_home_region(dr_plan: Plan, emulator: Emulator) -> None:
+def test_a_gallery_lives_in_its_groups_home_region(example_plan: Plan, emulator: Emulator) -> None:
     gallery = emulator.state.store.get(
         f"/subscriptions/{SUB}/resourceGroups/rg-dr-cus/providers/Microsoft.Compute/galleries/gal"
     )

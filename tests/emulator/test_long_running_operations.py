@@ -88,11 +88,11 @@ def test_a_group_deletion_is_polled_on_its_deletion_job_only(fresh_emulator: Emu
 
 @pytest.mark.parametrize(("latency", "retry_after"), [(30, "30"), (600, "60")])
 def test_retry_after_is_the_remaining_emulated_duration_from_1_to_60(
-    dr_plan: Plan, tmp_path: Path, latency: float, retry_after: str
+    example_plan: Plan, tmp_path: Path, latency: float, retry_after: str
 ) -> None:
     # A slow clock keeps the emulated now still: 30 emulated seconds stay 30 (a real-seconds value at
     # this speed would be 30000, capped to 60).
-    with Emulator(dr_plan, {"speed": 0.001, "latencies": {"sql.failover": latency}}, workdir=tmp_path) as emu:
+    with Emulator(example_plan, {"speed": 0.001, "latencies": {"sql.failover": latency}}, workdir=tmp_path) as emu:
         status, headers, _ = call(emu, "POST", FAILOVER)
         polled = call(emu, "GET", headers["Azure-AsyncOperation"])[1]
     assert (status, headers["Retry-After"], polled["Retry-After"]) == (202, retry_after, retry_after)

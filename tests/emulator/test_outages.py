@@ -56,11 +56,11 @@ def test_an_outage_naming_an_unknown_service_is_refused(emulator: Emulator) -> N
 
 @pytest.mark.parametrize(("until", "retry_after"), [(45, "45"), (None, "60")])
 def test_error_mode_answers_503_with_retry_after_in_emulated_seconds_until_the_window_ends(
-    dr_plan: Plan, tmp_path: Path, until: float | None, retry_after: str
+    example_plan: Plan, tmp_path: Path, until: float | None, retry_after: str
 ) -> None:
     # A slow clock (0.001 emulated s per real s) holds the emulated now near 0 while the test runs.
     window = {"region": "eastus2", "mode": "error", **({"until": until} if until else {})}
-    with Emulator(dr_plan, {"speed": 0.001, "outage": [window]}, workdir=tmp_path) as emu:
+    with Emulator(example_plan, {"speed": 0.001, "outage": [window]}, workdir=tmp_path) as emu:
         status, headers, body = raw(emu, "GET", PRIMARY + API, token=token_for(emu))
     assert (status, body["error"]["code"], headers["Retry-After"]) == (503, "ServiceUnavailable", retry_after)
 

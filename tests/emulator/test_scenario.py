@@ -76,15 +76,15 @@ def test_throttling_answers_429_once_the_bucket_is_empty(fresh_emulator: Emulato
     assert int(answers[2][1]["Retry-After"]) > 0
 
 
-def test_scenario_given_at_start_is_in_force(dr_plan: Plan, tmp_path: Path) -> None:
-    with Emulator(dr_plan, {"outage": ["centralus"]}, workdir=tmp_path) as emu:
+def test_scenario_given_at_start_is_in_force(example_plan: Plan, tmp_path: Path) -> None:
+    with Emulator(example_plan, {"outage": ["centralus"]}, workdir=tmp_path) as emu:
         assert (emu.state.region_down("Central US"), emu.state.region_down("eastus2")) == (True, False)
 
 
-def test_throttling_retry_after_counts_emulated_seconds(dr_plan: Plan, tmp_path: Path) -> None:
+def test_throttling_retry_after_counts_emulated_seconds(example_plan: Plan, tmp_path: Path) -> None:
     # One token back every 10 emulated seconds; a slow clock (0.001) would make that 10000 real seconds.
     throttling = {"enabled": True, "reads": {"burst": 1, "per_second": 0.1}}
-    with Emulator(dr_plan, {"speed": 0.001, "throttling": throttling}, workdir=tmp_path) as emu:
+    with Emulator(example_plan, {"speed": 0.001, "throttling": throttling}, workdir=tmp_path) as emu:
         token = token_for(emu)
         answers = [raw(emu, "GET", SERVER, token=token) for _ in range(2)]
     assert ([a[0] for a in answers], answers[1][1]["Retry-After"]) == ([200, 429], "10")

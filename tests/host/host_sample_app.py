@@ -189,6 +189,64 @@ def slow_steps(context: df.DurableOrchestrationContext):
     return done
 
 
+@bp.orchestration_trigger(context_name="context")
+def big_status(context: df.DurableOrchestrationContext):
+    """Sets the custom status it is given, then (unless asked to raise) calls one activity."""
+    request = context.get_input()
+    context.set_custom_status(request["status"])
+    if request.get("raise"):
+        raise ValueError("failed after setting the status")
+    yield context.call_activity("double", 1)
+    return "done"
+
+
+@bp.orchestration_trigger(context_name="context")
+def long_sleeper(context: df.DurableOrchestrationContext):
+    days = context.get_input()
+    started = context.current_utc_datetime
+    yield context.create_timer(started + timedelta(days=days))
+    return {"started": started.isoformat(), "woke": context.current_utc_datetime.isoformat()}
+
+
+@bp.orchestration_trigger(context_name="context")
+def gate_then_finish(context: df.DurableOrchestrationContext):
+    """Calls `gate` (with the retry options in the input, if any), then waits for "finish"."""
+    request = context.get_input() or {}
+    try:
+        if request.get("attempts"):
+            options = df.RetryOptions(
+                first_retry_interval_in_milliseconds=1000, max_number_of_attempts=request["attempts"]
+            )
+            outcome = yield context.call_activity_with_retry("gate", options, "late")
+        else:
+            outcome = yield context.call_activity("gate", "late")
+    except Exception as exc:
+        outcome = f"failed: {exc}"
+    context.set_custom_status({"gate": outcome})
+    yield context.wait_for_external_event("finish")
+    return outcome
+
+
+@bp.orchestration_trigger(context_name="context")
+def gate_then_double(context: df.DurableOrchestrationContext):
+    opened = yield context.call_activity("gate", "opened")
+    doubled = yield context.call_activity("double", 21)
+    return {"gate": opened, "double": doubled}
+
+
+@bp.orchestration_trigger(context_name="context")
+def waiter(context: df.DurableOrchestrationContext):
+    go = yield context.wait_for_external_event("go")
+    return {"input": context.get_input(), "go": go}
+
+
+@bp.orchestration_trigger(context_name="context")
+def parent_of(context: df.DurableOrchestrationContext):
+    """Starts `waiter` as a child with the id given in the input."""
+    request = context.get_input()
+    return (yield context.call_sub_orchestrator("waiter", request["input"], instance_id=request["child"]))
+
+
 def make_app() -> df.DFApp:
     app = df.DFApp()
     app.register_functions(bp)

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Coroutine, Iterator
-from typing import Any, TypeVar
 
 import azure.durable_functions as df
 import host_sample_app
 import pytest
-from azure.durable_functions.models.utils import http_utils
 
 from regionshift.host import DurableHost
 from regionshift.host.status import RuntimeStatus
-
-T = TypeVar("T")
 
 
 async def _until_done(client: df.DurableOrchestrationClient, instance_id: str) -> df.DurableOrchestrationStatus:
@@ -25,17 +20,6 @@ async def _until_done(client: df.DurableOrchestrationClient, instance_id: str) -
             return status
         await asyncio.sleep(0.05)
     raise AssertionError(f"{instance_id} did not finish")
-
-
-@pytest.fixture(scope="module")
-def run() -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
-    """One event loop for every scenario, as in the Functions worker: the SDK keeps one aiohttp
-    session per process, bound to the loop that first used it."""
-    loop = asyncio.new_event_loop()
-    yield loop.run_until_complete
-    # Close the SDK's session with the loop it belongs to, so later users get a fresh one.
-    loop.run_until_complete(http_utils._close_session())
-    loop.close()
 
 
 @pytest.fixture

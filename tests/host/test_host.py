@@ -183,6 +183,21 @@ def test_start_new_on_a_running_id_raises_and_on_a_finished_id_starts_fresh(host
     assert [e["Name"] for e in started] == ["sequence"]
 
 
+def test_an_id_restarted_the_moment_it_finishes_always_runs_the_new_instance(host: DurableHost) -> None:
+    """The race behind the flaky test above: the episode that runs after the last one of the old
+    instance (an event and an activity result land together) must not pair the old, finished row
+    with the new instance's start and throw that start away."""
+    host_sample_app.GATE.set()
+    for attempt in range(40):
+        host.start_new("approval", instance_id="again")
+        host.raise_event("again", "approve", attempt)
+        assert host.wait_for_completion("again", WAIT).output == {"gate": "opened", "decision": attempt}
+        host.start_new("sequence", [attempt], instance_id="again")
+        status = host.wait_for_completion("again", WAIT)
+        assert status.is_terminal, f"attempt {attempt}: the restarted instance stayed {status.runtime_status}"
+        assert status.output == [2 * attempt]
+
+
 def test_terminate_stops_a_waiting_instance(host: DurableHost) -> None:
     instance_id = host.start_new("approval")
     host.terminate(instance_id, "drill cancelled")

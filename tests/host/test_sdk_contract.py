@@ -35,8 +35,32 @@ def test_history_event_types_the_host_writes() -> None:
         "ORCHESTRATOR_STARTED": 12,
         "ORCHESTRATOR_COMPLETED": 13,
         "EVENT_RAISED": 15,
+        "EXECUTION_SUSPENDED": 19,
+        "EXECUTION_RESUMED": 20,
     }
     assert {name: HistoryEventType[name].value for name in expected} == expected
+
+
+def test_the_sdk_replays_past_suspension_events_without_acting_on_them(sample_app) -> None:
+    """The host may hand ExecutionSuspended/Resumed to replay: the SDK ignores both."""
+    played = [*_start("sequence", "[3]"), h.task_scheduled(NOW, 0, "double", "3"), h.orchestrator_completed(NOW)]
+    new = [
+        h.orchestrator_started(NOW),
+        h.execution_suspended(NOW, "pause"),
+        h.execution_resumed(NOW, "go on"),
+        h.task_completed(NOW, 0, "6"),
+    ]
+    state = _replay(sample_app, "sequence", played, new, "[3]")
+    assert state["isDone"] is True and state["output"] == [6]
+
+
+def test_with_the_timer_durations_the_sdk_splits_a_long_timer_into_a_first_three_day_step(sample_app) -> None:
+    state = _replay(sample_app, "long_sleeper", [], _start("long_sleeper", "10"), "10")
+    (long_timer,) = state["actions"][0]  # LongTimerTask: a WhenAll around its current step
+    assert long_timer["actionType"] == ActionType.WHEN_ALL
+    (step,) = long_timer["compoundActions"]
+    assert step["actionType"] == ActionType.CREATE_TIMER
+    assert step["fireAt"] == "2030-01-04T00:00:00.000000Z"
 
 
 def test_action_types_the_host_schedules() -> None:

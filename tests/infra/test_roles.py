@@ -72,7 +72,7 @@ FULL_PLAN = {
             "capacity": 2,
             "sku": "Standard_D2s_v5",
             "image": f"{SUB}/rg-img/providers/Microsoft.Compute/galleries/g/images/i/versions/1.0.0",
-            "subnet": f"{SUB}/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets/s",
+            "subnet": f"{SUB}/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/s",
             "backend_pool": f"{SUB}/rg-net/providers/Microsoft.Network/loadBalancers/lb/backendAddressPools/p",
         },
         {

@@ -11,16 +11,16 @@ from azcli import CLOUD, AzCli
 pytestmark = pytest.mark.azcli
 
 SUB = "00000000-0000-0000-0000-000000000000"
-DATA = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers"
+DATA = f"/subscriptions/{SUB}/resourceGroups/rg-data-eus2/providers"  # the primary's group
+DR = f"/subscriptions/{SUB}/resourceGroups/rg-dr-cus/providers"  # what the secondary needs, homed there
 SQL_EUS2 = f"{DATA}/Microsoft.Sql/servers/sql-eus2"
-SQL_CUS = f"{DATA}/Microsoft.Sql/servers/sql-cus"
+SQL_CUS = f"{DR}/Microsoft.Sql/servers/sql-cus"
 FAILOVER_GROUP = f"{SQL_EUS2}/failoverGroups/fg-orders"
-COSMOS = f"{DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-orders"
-WORKER = (
-    f"/subscriptions/{SUB}/resourceGroups/rg-compute-cus/providers/Microsoft.Compute/virtualMachineScaleSets/worker-cus"
-)
-FG = ("-g", "rg-data", "-n", "fg-orders")
-ACCOUNT = ("-g", "rg-data", "-n", "cosmos-orders")
+COSMOS = f"{DR}/Microsoft.DocumentDB/databaseAccounts/cosmos-orders"
+WORKER = f"/subscriptions/{SUB}/resourceGroups/rg-dr-cus/providers/Microsoft.Compute/virtualMachineScaleSets/worker-cus"
+FG_PRIMARY = ("-g", "rg-data-eus2", "-n", "fg-orders")  # the group as the primary server sees it
+FG_PARTNER = ("-g", "rg-dr-cus", "-n", "fg-orders")  # and as the partner does
+ACCOUNT = ("-g", "rg-dr-cus", "-n", "cosmos-orders")
 
 
 def _sql(cli: AzCli) -> dict:
@@ -55,8 +55,8 @@ def test_the_registered_cloud_takes_its_endpoints_from_the_emulators_metadata(az
 
 
 def test_sql_failover_group_show_from_either_server(az_shared: AzCli) -> None:
-    primary = az_shared.json("sql", "failover-group", "show", "-s", "sql-eus2", *FG)
-    secondary = az_shared.json("sql", "failover-group", "show", "-s", "sql-cus", *FG)
+    primary = az_shared.json("sql", "failover-group", "show", "-s", "sql-eus2", *FG_PRIMARY)
+    secondary = az_shared.json("sql", "failover-group", "show", "-s", "sql-cus", *FG_PARTNER)
     assert (primary["replicationRole"], secondary["replicationRole"]) == ("Primary", "Secondary")
     assert [p["id"] for p in primary["partnerServers"]] == [SQL_CUS]
 
@@ -69,12 +69,12 @@ def test_cosmosdb_show_names_the_write_region_and_priorities(az_shared: AzCli) -
 
 
 def test_vmss_show_reads_the_pre_provisioned_worker_scale_set(az_shared: AzCli) -> None:
-    vmss = az_shared.json("vmss", "show", "-g", "rg-compute-cus", "-n", "worker-cus")
+    vmss = az_shared.json("vmss", "show", "-g", "rg-dr-cus", "-n", "worker-cus")
     assert (vmss["id"], vmss["sku"]["capacity"], vmss["sku"]["name"]) == (WORKER, 0, "Standard_D2s_v5")
 
 
 def test_dns_record_sets_show_the_primary_targets(az_shared: AzCli) -> None:
-    zone = ("-g", "rg-dns", "-z", "contoso.com")
+    zone = ("-g", "rg-dr-cus", "-z", "contoso.com")
     cname = az_shared.json("network", "dns", "record-set", "cname", "show", *zone, "-n", "www")
     a = az_shared.json("network", "dns", "record-set", "a", "show", *zone, "-n", "api")
     assert (cname["CNAMERecord"]["cname"], cname["TTL"]) == ("web-eus2.contoso.net", 60)
@@ -83,7 +83,7 @@ def test_dns_record_sets_show_the_primary_targets(az_shared: AzCli) -> None:
 
 def test_sig_image_version_show_reports_a_replica_in_both_regions(az_shared: AzCli) -> None:
     version = az_shared.json(
-        "sig", "image-version", "show", "-g", "rg-images", "-r", "gal", "-i", "web", "-e", "1.4.0",
+        "sig", "image-version", "show", "-g", "rg-dr-cus", "-r", "gal", "-i", "web", "-e", "1.4.0",
         "--expand", "ReplicationStatus",
     )  # fmt: skip
     status = version["replicationStatus"]
@@ -92,7 +92,7 @@ def test_sig_image_version_show_reports_a_replica_in_both_regions(az_shared: AzC
 
 
 def test_group_show_reads_a_seeded_resource_group(az_shared: AzCli) -> None:
-    group = az_shared.json("group", "show", "-n", "rg-data")
+    group = az_shared.json("group", "show", "-n", "rg-data-eus2")
     assert (group["location"], group["properties"]["provisioningState"]) == ("eastus2", "Succeeded")
 
 
@@ -100,19 +100,21 @@ def test_group_show_reads_a_seeded_resource_group(az_shared: AzCli) -> None:
 
 
 def test_sql_set_primary_fails_over_planned_to_the_secondary(az_fresh: AzCli) -> None:
-    group = az_fresh.json("sql", "failover-group", "set-primary", "-s", "sql-cus", *FG)
+    group = az_fresh.json("sql", "failover-group", "set-primary", "-s", "sql-cus", *FG_PARTNER)
     assert (group["id"], group["replicationRole"]) == (f"{SQL_CUS}/failoverGroups/fg-orders", "Primary")
-    assert az_fresh.json("sql", "failover-group", "show", "-s", "sql-eus2", *FG)["replicationRole"] == "Secondary"
+    assert (
+        az_fresh.json("sql", "failover-group", "show", "-s", "sql-eus2", *FG_PRIMARY)["replicationRole"] == "Secondary"
+    )
     assert (_sql(az_fresh)["primary"], _sql(az_fresh)["data_loss_seconds"]) == (SQL_CUS, 0.0)
 
 
 def test_sql_set_primary_in_an_outage_needs_allow_data_loss(az_fresh: AzCli) -> None:
     az_fresh.emulator.set_scenario({**az_fresh.emulator.state.scenario.model_dump(), "outage": ["eastus2"]})
-    refused = az_fresh.fails("sql", "failover-group", "set-primary", "-s", "sql-cus", *FG)
+    refused = az_fresh.fails("sql", "failover-group", "set-primary", "-s", "sql-cus", *FG_PARTNER)
     assert "OperationTimedOut" in refused
     assert _sql(az_fresh)["primary"] == SQL_EUS2
 
-    group = az_fresh.json("sql", "failover-group", "set-primary", "-s", "sql-cus", *FG, "--allow-data-loss")
+    group = az_fresh.json("sql", "failover-group", "set-primary", "-s", "sql-cus", *FG_PARTNER, "--allow-data-loss")
     assert group["replicationRole"] == "Primary"
     assert _sql(az_fresh)["primary"] == SQL_CUS
     assert _sql(az_fresh)["data_loss_seconds"] > 0  # what had not replicated when the primary went down
@@ -139,7 +141,7 @@ def test_cosmosdb_in_an_outage_refuses_a_priority_change_and_offline_region_fail
 
 
 def test_vmss_scale_sets_the_capacity_and_starts_instances(az_fresh: AzCli) -> None:
-    vmss = az_fresh.json("vmss", "scale", "-g", "rg-compute-cus", "-n", "worker-cus", "--new-capacity", "2")
+    vmss = az_fresh.json("vmss", "scale", "-g", "rg-dr-cus", "-n", "worker-cus", "--new-capacity", "2")
     assert (vmss["sku"]["capacity"], vmss["provisioningState"]) == (2, "Succeeded")
     stored = az_fresh.emulator.state.store.require(WORKER)
     assert stored.extra["sku"]["capacity"] == 2
@@ -159,7 +161,7 @@ def test_group_create_show_delete_round_trip(az_fresh: AzCli) -> None:
 def test_dns_cname_set_record_switches_what_the_name_server_answers(az_fresh: AzCli) -> None:
     # `set-record` writes TTL 3600 unless told otherwise (az's default), so keep the plan's 60.
     record = az_fresh.json(
-        "network", "dns", "record-set", "cname", "set-record", "-g", "rg-dns", "-z", "contoso.com", "-n", "www",
+        "network", "dns", "record-set", "cname", "set-record", "-g", "rg-dr-cus", "-z", "contoso.com", "-n", "www",
         "-c", "web-cus.contoso.net", "--ttl", "60",
     )  # fmt: skip
     assert (record["CNAMERecord"]["cname"], record["TTL"]) == ("web-cus.contoso.net", 60)

@@ -89,5 +89,15 @@ class ResourceGroupsBackend(Backend):
         prefix = f"/subscriptions/{subscription_id}/resourcegroups/"
         return [r for r in self.state.store.of_type(GROUP_TYPE) if r.key.startswith(prefix.lower())]
 
+    def list_resources(self, subscription_id: str, name: str) -> list[Resource]:
+        """The top-level resources in a group, whichever service owns them (Resources - List By
+        Resource Group: `GET .../resourcegroups/{group}/resources`, specification/resources/
+        resource-manager/Microsoft.Resources in Azure/azure-rest-api-specs). Child resources
+        (a server's failover groups, a zone's record sets) are not listed, as in ARM."""
+        group = self.get(subscription_id, name)
+        depth = len(group.id.strip("/").split("/")) + 4  # + providers/{namespace}/{type}/{name}
+        found = [r for r in self.state.store.under(group.id) if len(r.id.strip("/").split("/")) == depth]
+        return sorted(found, key=lambda r: r.key)
+
     def snapshot(self) -> dict[str, Any]:
         return {"groups": sorted(r.id for r in self.state.store.of_type(GROUP_TYPE))}

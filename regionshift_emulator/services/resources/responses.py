@@ -44,3 +44,8 @@ def delete(req: ArmRequest) -> Response:
 def list_groups(req: ArmRequest) -> Response:
     groups = _backend(req).list_groups(req.params["subscriptionId"])
     return json_response({"value": [g.render() for g in groups]})
+
+
+def list_resources(req: ArmRequest) -> Response:
+    found = _backend(req).list_resources(req.params["subscriptionId"], req.params["resourceGroupName"])
+    return json_response({"value": [r.render() for r in found]})

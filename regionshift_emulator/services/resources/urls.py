@@ -11,4 +11,5 @@ RULES = [
     Rule(_GROUP, ["GET"], responses.get),
     Rule(_GROUP, ["HEAD"], responses.check_existence),
     Rule(_GROUP, ["DELETE"], responses.delete),
+    Rule(_GROUP + "/resources", ["GET"], responses.list_resources),
 ]

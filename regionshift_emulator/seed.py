@@ -15,8 +15,11 @@ the resources in the group cannot be changed (`core.writes`). The seed decides e
    regional, or in both regions), or with hints for both regions, is homed in the PRIMARY region.
    That is the harsher choice: a group made together with the primary is the common accident, and
    it is the one that cannot be changed during the primary's outage.
-A gallery lives in its group's home region (its image versions keep replicas in both regions). The
-failover resource group is not seeded: the app creates it with the location it asks for.
+A gallery is a resource with a home of its own: it is seeded in the PRIMARY region, where images are
+built and published, whatever its group (its versions keep replicas in both regions). Reading an
+image version asks that home, so it fails during the primary's outage, the harsher choice; whether
+the gallery can be changed then is its group's home's business. The failover resource group is not
+seeded: the app creates it with the location it asks for.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Seed the compute side of a plan's pre-disaster state.
 
-For a `create` scale set: its gallery image version, in the gallery's home (its resource group's
-region) and replicated (Completed) to both regions, and the secondary's subnet and backend pool it
-names (through the network seed). For a `scale` scale set: the scale set itself, pre-provisioned in
-the secondary with capacity 0 and `Succeeded`. Resource groups exist already, each in the home
-region `regionshift_emulator.seed` gave it.
+For a `create` scale set: its gallery image version, in a gallery homed in the primary region
+(`regionshift_emulator.seed` says why) and replicated (Completed) to both regions, and the
+secondary's subnet and backend pool it names (through the network seed). For a `scale` scale set:
+the scale set itself, pre-provisioned in the secondary with capacity 0 and `Succeeded`. Resource
+groups exist already, each in the home region `regionshift_emulator.seed` gave it.
 """
 
 from __future__ import annotations
@@ -27,9 +27,7 @@ def seed_compute(state: EmulatorState, plan: Plan) -> None:
     primary, secondary = short_name(plan.regions.primary), short_name(plan.regions.secondary)
     for scale_set in plan.scale_sets:
         if scale_set.mode == "create" and scale_set.image:
-            image = parse_resource_id(scale_set.image)
-            home = state.store.require_group(image.subscription_id, image.resource_group).location
-            seed_image_version(state.store, scale_set.image, home, {primary: "Completed", secondary: "Completed"})
+            seed_image_version(state.store, scale_set.image, primary, {secondary: "Completed"})
             seed_scale_set_network(state, scale_set.subnet, scale_set.backend_pool, secondary)
         elif scale_set.mode == "scale" and scale_set.scale_set:
             seed_idle_scale_set(state, scale_set.scale_set, secondary, scale_set.sku or DEFAULT_SKU)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import shlex
 import signal
+import socket
+import struct
 import sys
 import tempfile
 import threading
@@ -23,6 +25,7 @@ from regionshift.errors import RegionshiftError
 from regionshift.plan import Plan, load_plan
 from regionshift_emulator.core.app import EmulatorApp
 from regionshift_emulator.core.auth import identity_app
+from regionshift_emulator.core.outages import DropConnection
 from regionshift_emulator.core.scenario import Scenario, load_scenario, parse_scenario
 from regionshift_emulator.core.state import EmulatorState
 from regionshift_emulator.core.tls import make_tls
@@ -36,10 +39,24 @@ CA_FILE = "emulator-ca.pem"
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """No access log on stderr: the emulator keeps its own request log (`/_emulator/requests`)."""
+    """No access log on stderr: the emulator keeps its own request log (`/_emulator/requests`).
+
+    A `DropConnection` out of the app (an outage or fault in `reset` mode, or a held request whose
+    client left) aborts the TCP connection: SO_LINGER 0, so closing it sends RST and the client
+    sees a reset, not an answer.
+    """
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
+
+    def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
+        if isinstance(error, DropConnection):
+            self.close_connection = True
+            try:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+            except OSError:
+                pass  # already gone
 
 
 class Emulator:
@@ -57,7 +74,7 @@ class Emulator:
         wanted = _scenario(scenario)  # validated before anything starts
         # Seed the pre-disaster state with every region up, then let the scenario break things.
         self.state = EmulatorState(plan, Scenario(), SERVICES)
-        seed(self.state, plan)
+        seed(self.state, plan, wanted)
         self.state.set_scenario(wanted)
         self.ca_path = self.workdir / CA_FILE
         self._port = port
@@ -69,6 +86,7 @@ class Emulator:
     def start(self) -> Emulator:
         if self._servers:
             return self
+        self.state.released.clear()
         tls = make_tls(self.ca_path)
         arm = make_server(
             "127.0.0.1",
@@ -97,6 +115,7 @@ class Emulator:
         return self
 
     def stop(self) -> None:
+        self.state.released.set()  # held requests let go, so their threads end
         for server in self._servers:
             server.shutdown()
             server.server_close()

@@ -1,5 +1,6 @@
 """Helpers for tests and tools that talk to a running emulator (shipped as a module, as durabletask's
-`testing` is): build real SDK clients against it, make raw HTTPS calls, fetch a token.
+`testing` is): build real SDK clients against it, make raw HTTPS calls, fetch a token, wait for its
+threads, read its request log, and write a scale set body as the app writes one.
 
 Clients use DefaultAzureCredential with nothing but the emulator's env vars, which must be in
 `os.environ` when a token is fetched (MSAL reads IDENTITY_ENDPOINT per request).
@@ -10,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import ssl
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from azure.identity import DefaultAzureCredential
@@ -71,3 +74,46 @@ def token_for(emulator: Emulator, resource: str = "https://management.azure.com/
     request.add_header("X-IDENTITY-HEADER", emulator.env["IDENTITY_HEADER"])
     with urllib.request.urlopen(request) as response:
         return str(json.loads(response.read())["access_token"])
+
+
+def wait_until(condition: Callable[[], Any], *, timeout: float = 30.0, what: str = "the condition") -> Any:
+    """Poll `condition` every 10 ms until it is truthy and return it; AssertionError after `timeout`
+    real seconds. For waiting on the emulator's threads (a held request, a log entry), not on time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.01)
+
+
+def logged(emulator: Emulator, path_part: str) -> list[dict[str, Any]]:
+    """The emulator's request log entries whose path contains `path_part` (case-insensitive)."""
+    with emulator.state.lock:
+        return [dict(e) for e in emulator.state.request_log if path_part.lower() in e["path"].lower()]
+
+
+def scale_set_body(
+    *, image: str, subnet: str, backend_pool: str, capacity: int, location: str, sku: str = "Standard_D2s_v5"
+) -> dict[str, Any]:
+    """A scale set as the app defines one (gallery image, subnet, backend pool, capacity), as the
+    JSON body of a PUT; SDK clients take it as is."""
+    ip_config: dict[str, Any] = {"subnet": {"id": subnet}, "loadBalancerBackendAddressPools": [{"id": backend_pool}]}
+    nic = {
+        "name": "nic",
+        "properties": {"primary": True, "ipConfigurations": [{"name": "ip", "properties": ip_config}]},
+    }
+    return {
+        "location": location,
+        "sku": {"name": sku, "capacity": capacity},
+        "properties": {
+            "upgradePolicy": {"mode": "Manual"},
+            "virtualMachineProfile": {
+                "storageProfile": {"imageReference": {"id": image}},
+                "osProfile": {"computerNamePrefix": "web", "adminUsername": "azure", "adminPassword": "S3cret!"},
+                "networkProfile": {"networkInterfaceConfigurations": [nic]},
+            },
+        },
+    }

@@ -49,10 +49,6 @@ class Clock:
         moment = self.epoch + timedelta(seconds=self.now() if at is None else at)
         return moment.isoformat().replace("+00:00", "Z")
 
-    def real_seconds(self, emulated: float) -> float:
-        """How long `emulated` seconds take in real time at the current speed."""
-        return emulated / self._speed
-
     def _rebase(self) -> None:
         real = time.monotonic()
         self._base_emulated += (real - self._base_real) * self._speed

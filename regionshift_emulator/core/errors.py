@@ -14,6 +14,9 @@ class ArmError(Exception):
 
     status = 400
     code = "BadRequest"
+    # How the answer is delivered: None (an HTTP answer), "hang" (held, then 504) or "reset" (dropped).
+    connection: str | None = None
+    hold_seconds = 0.0
 
     def __init__(
         self,
@@ -23,6 +26,7 @@ class ArmError(Exception):
         status: int | None = None,
         headers: dict[str, str] | None = None,
         details: list[dict[str, Any]] | None = None,
+        connection: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -32,6 +36,8 @@ class ArmError(Exception):
             self.status = status
         self.headers = headers or {}
         self.details = details
+        if connection is not None:
+            self.connection = connection
 
     def error(self) -> dict[str, Any]:
         """The inner `error` object (also the `error` of a Failed async operation)."""
@@ -110,10 +116,16 @@ class ServiceUnavailable(ArmError):
     status, code = 503, "ServiceUnavailable"
 
 
-class GatewayTimeout(ArmError):
-    """What ARM answers when the resource provider in a region does not respond (a region outage)."""
+class AuthorizationFailed(ArmError):
+    """403 for an action the caller's role does not grant, worded as ARM words it (Learn, "Troubleshoot
+    Azure RBAC": "The client '...' with object id '...' does not have authorization to perform action
+    '...' over scope '...' or the scope is invalid.")."""
 
-    status, code = 504, "GatewayTimeout"
+    status, code = 403, "AuthorizationFailed"
 
-    def __init__(self, namespace: str) -> None:
-        super().__init__(f"The gateway did not receive a response from '{namespace}' within the specified time period.")
+    def __init__(self, principal_id: str, action: str, scope: str) -> None:
+        super().__init__(
+            f"The client '{principal_id}' with object id '{principal_id}' does not have authorization to perform "
+            f"action '{action}' over scope '{scope}' or the scope is invalid. If access was recently granted, "
+            "please refresh your credentials."
+        )

@@ -5,14 +5,18 @@ See the package docstring of `regionshift_emulator.core` for the walk-through.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from werkzeug.wrappers import Request, Response
 
 from regionshift_emulator.core.routing import Rule
 
 if TYPE_CHECKING:
     from regionshift_emulator.core.state import EmulatorState
+
+DataPlane = Callable[["EmulatorState", Request], Response]
 
 
 class Backend:
@@ -35,9 +39,13 @@ class Backend:
 
 @dataclass(frozen=True)
 class ServiceSpec:
-    name: str  # short key: "sql", "cosmos", "resources", ...
+    name: str  # short key: "sql", "cosmos", "resources", ...; scenario outages name services by it
     backend: type[Backend]
     rules: Sequence[Rule]
+    namespace: str = ""  # the ARM namespace answering for it ("Microsoft.Sql"): named in outage errors
     # Long-running operation kinds (e.g. "sql.failover") → default emulated seconds; a scenario's
     # `latencies` may override them by the same key.
     operations: Mapping[str, float] = field(default_factory=dict)
+    # Served at /_dataplane/<name>/... without ARM's pipeline (e.g. Cosmos DB's regional endpoints);
+    # it may raise ArmError, outage answers included.
+    dataplane: DataPlane | None = None

@@ -2,7 +2,9 @@
 
 Off unless the scenario enables it. Reads are GET/HEAD, deletes DELETE, writes everything else,
 as ARM counts them. Every answer carries `x-ms-ratelimit-remaining-subscription-<kind>`; an empty
-bucket answers 429 with `Retry-After` (real seconds until one token is back).
+bucket answers 429 with `Retry-After`: the emulated seconds until one token is back (every
+Retry-After the emulator sends counts emulated seconds, see `core.lro`). ARM's buckets and headers:
+Learn, "Understand how Azure Resource Manager throttles requests".
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class Throttle:
         header = f"x-ms-ratelimit-remaining-subscription-{kind}"
         if tokens < 1:
             self._buckets[key] = (tokens, now)
-            wait = self.clock.real_seconds((1 - tokens) / bucket.per_second)
+            wait = (1 - tokens) / bucket.per_second
             raise TooManyRequests(
                 f"Number of '{kind}' requests for subscription '{subscription_id}' exceeded the limit. "
                 "Please try again after some time.",

@@ -1,9 +1,12 @@
 """Fixtures for tests that talk to the emulator through the real Azure SDK clients.
 
-`emulator` is started once per test module from plans/example.yaml with instant long-running
-operations, and its env vars are set while the module runs; tests that change state (failovers,
-deletes) use `fresh_emulator`, one per test, whose env replaces the module's for that test. Build
-clients with `regionshift_emulator.testing.sdk_client(emulator, ClientClass, SUBSCRIPTION)`.
+The emulator's tests seed from plans/example.yaml, laid out as DR needs it: the primary SQL server in
+`rg-data-eus2`, homed in the primary; every permanent secondary resource in `rg-dr-cus`, homed in
+the secondary (`tests/emulator/shared_layout.yaml` is the layout DR must not use). `emulator` is
+started once per test module with instant long-running operations, and its env vars are set while
+the module runs; tests that change state (failovers, deletes, scenarios) use `fresh_emulator`, one
+per test, whose env replaces the module's for that test. Build clients with
+`regionshift_emulator.testing.sdk_client(emulator, ClientClass, SUBSCRIPTION)`.
 """
 
 from __future__ import annotations
@@ -17,8 +20,7 @@ import pytest
 from regionshift.plan import Plan, load_plan
 from regionshift_emulator.server import Emulator
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLE_PLAN = REPO / "plans" / "example.yaml"
+EXAMPLE_PLAN = Path(__file__).resolve().parents[2] / "plans" / "example.yaml"
 # Long-running operations finish at once unless a test asks otherwise.
 FAST: dict[str, Any] = {"latencies": {"default": 0}}
 

@@ -27,7 +27,7 @@ def test_seeded_version_is_replicated_to_both_regions(emulator: Emulator) -> Non
     summary = {s.region: s.state for s in version.properties.replication_status.summary}  # type: ignore[attr-defined]
     targets = [t.name for t in version.properties.publishing_profile.target_regions]  # type: ignore[attr-defined]
     assert summary == {"East US 2": "Completed", "Central US": "Completed"}
-    assert targets == ["East US 2", "Central US"]
+    assert targets == ["East US 2", "Central US"]  # the gallery's home region first
 
 
 def test_replication_status_only_with_expand(emulator: Emulator) -> None:
@@ -50,6 +50,7 @@ def test_missing_version_is_not_found(emulator: Emulator) -> None:
 
 
 def test_reading_the_version_fails_while_its_home_region_is_down(fresh_emulator: Emulator) -> None:
+    # The gallery is homed in the primary, although its group (rg-dr-cus) is homed in the secondary.
     fresh_emulator.set_scenario({"outage": ["eastus2"]})
     with pytest.raises(HttpResponseError) as caught:
         get_version(fresh_emulator)

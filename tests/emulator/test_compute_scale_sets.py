@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.mgmt.compute import ComputeManagementClient
@@ -12,7 +10,7 @@ from azure.mgmt.compute.models import VirtualMachineScaleSet, VirtualMachineScal
 from regionshift.plan import Plan
 from regionshift_emulator.server import Emulator
 from regionshift_emulator.services.compute.gallery import set_replica
-from regionshift_emulator.testing import raw, sdk_client, token_for
+from regionshift_emulator.testing import raw, scale_set_body, sdk_client, token_for
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 
@@ -28,31 +26,8 @@ WORKER = "worker-cus"
 
 def definition(capacity: int = 3, location: str = "centralus", subnet: str = SUBNET) -> VirtualMachineScaleSet:
     """A scale set as the app defines one: gallery image, subnet, backend pool, capacity."""
-    ip_config: dict[str, Any] = {"subnet": {"id": subnet}, "loadBalancerBackendAddressPools": [{"id": POOL}]}
-    return VirtualMachineScaleSet(
-        {
-            "location": location,
-            "sku": {"name": "Standard_D2s_v5", "capacity": capacity},
-            "properties": {
-                "upgradePolicy": {"mode": "Manual"},
-                "virtualMachineProfile": {
-                    "storageProfile": {"imageReference": {"id": IMAGE}},
-                    "osProfile": {"computerNamePrefix": "web", "adminUsername": "azure", "adminPassword": "S3cret!"},
-                    "networkProfile": {
-                        "networkInterfaceConfigurations": [
-                            {
-                                "name": "nic",
-                                "properties": {
-                                    "primary": True,
-                                    "ipConfigurations": [{"name": "ip", "properties": ip_config}],
-                                },
-                            }
-                        ]
-                    },
-                },
-            },
-        }
-    )
+    body = scale_set_body(image=IMAGE, subnet=subnet, backend_pool=POOL, capacity=capacity, location=location)
+    return VirtualMachineScaleSet(body)
 
 
 def compute(emulator: Emulator) -> ComputeManagementClient:
@@ -192,4 +167,4 @@ def test_put_answers_201_creating_with_an_async_operation(fresh_emulator: Emulat
         fresh_emulator, "PUT", path + "?api-version=2026-04-01", body=body, token=token_for(fresh_emulator)
     )
     assert (status, answer["properties"]["provisioningState"]) == (201, "Creating")
-    assert "/providers/Microsoft.Compute/locations/centralus/azureAsyncOperation/" in headers["Azure-AsyncOperation"]
+    assert "/providers/Microsoft.Compute/locations/centralus/operations/" in headers["Azure-AsyncOperation"]

@@ -9,7 +9,7 @@ from azure.core.exceptions import HttpResponseError
 from azure.mgmt.cosmosdb import CosmosDBManagementClient
 
 from regionshift_emulator.server import Emulator
-from regionshift_emulator.testing import sdk_client
+from regionshift_emulator.testing import raw, sdk_client
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 RG, ACCOUNT = "rg-dr-cus", "cosmos-orders"
@@ -79,3 +79,69 @@ def test_service_managed_failover_after_a_long_write_region_outage(fresh_emulato
     assert write_region(fresh_emulator) == "East US 2"
     fresh_emulator.advance(600)
     assert write_region(fresh_emulator) == "Central US"
+
+
+# --- regional data-plane endpoints (services/cosmos/dataplane.py) ------------------------------------
+
+
+def probe(emulator: Emulator, endpoint: str) -> tuple[int, Any] | str:
+    """GET a documentEndpoint without credentials, as the app's probes do: (status, body) or "dropped"."""
+    try:
+        status, _, body = raw(emulator, "GET", endpoint.removeprefix(emulator.url))
+    except OSError:
+        return "dropped"
+    return status, body
+
+
+def endpoints(emulator: Emulator) -> dict[str, str]:
+    account = accounts(emulator).get(RG, ACCOUNT)
+    return {loc.location_name: loc.document_endpoint for loc in account.locations} | {
+        "global": account.document_endpoint
+    }
+
+
+def test_every_region_has_a_document_endpoint_served_by_the_emulator(emulator: Emulator) -> None:
+    found = endpoints(emulator)
+    base = f"{emulator.url}_dataplane/cosmos/"
+    assert found == {
+        "East US 2": f"{base}cosmos-orders-eastus2/",
+        "Central US": f"{base}cosmos-orders-centralus/",
+        "global": f"{base}cosmos-orders/",
+    }
+
+
+def test_an_endpoint_without_credentials_is_401_as_cosmos_answers(emulator: Emulator) -> None:
+    answer = probe(emulator, endpoints(emulator)["Central US"])
+    assert isinstance(answer, tuple) and answer[0] == 401
+    assert answer[1]["code"] == "Unauthorized" and answer[1]["message"].startswith(
+        "Required Header authorization is missing"
+    )
+
+
+@pytest.mark.parametrize(("mode", "down"), [("timeout", 504), ("error", 503), ("reset", "dropped")])
+def test_the_endpoint_of_a_down_region_follows_the_outage_mode(fresh_emulator: Emulator, mode: str, down: Any) -> None:
+    found = endpoints(fresh_emulator)
+    fresh_emulator.set_scenario({"outage": [{"region": "eastus2", "services": ["cosmos"], "mode": mode}]})
+    east = probe(fresh_emulator, found["East US 2"])
+    assert (east if east == "dropped" else east[0], probe(fresh_emulator, found["Central US"])[0]) == (down, 401)
+
+
+def test_the_global_endpoint_follows_the_write_region(fresh_emulator: Emulator) -> None:
+    found = endpoints(fresh_emulator)
+    fresh_emulator.set_scenario({"outage": ["eastus2"]})
+    while_east_writes = probe(fresh_emulator, found["global"])
+    fresh_emulator.set_scenario({"latencies": {"default": 0}, "outage": ["eastus2"]})
+    accounts(fresh_emulator).begin_offline_region(RG, ACCOUNT, {"region": "East US 2"}).result()
+    assert (while_east_writes[0], probe(fresh_emulator, found["global"])[0]) == (504, 401)
+
+
+def test_locations_show_priority_zone_redundancy_and_a_region_taken_offline(fresh_emulator: Emulator) -> None:
+    fresh_emulator.set_scenario({"latencies": {"default": 0}, "outage": ["eastus2"]})
+    accounts(fresh_emulator).begin_offline_region(RG, ACCOUNT, {"region": "East US 2"}).result()
+    account = accounts(fresh_emulator).get(RG, ACCOUNT)
+    shown = {
+        (loc.location_name, loc.failover_priority, loc.is_zone_redundant, loc.provisioning_state)
+        for loc in account.locations
+    }
+    assert shown == {("Central US", 0, False, "Succeeded"), ("East US 2", 1, False, "Offline")}
+    assert [loc.location_name for loc in account.read_locations] == ["Central US"]

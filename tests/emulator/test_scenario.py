@@ -25,7 +25,14 @@ SERVER = (
         ({"outages": ["eastus2"]}, "outages: unknown key"),
         ({"outage": [{"region": "eastus2", "from": 60, "until": 30}]}, "outage[0]"),
         ({"speed": 0}, "speed"),
-        ({"faults": [{"path": "*", "reset": True}]}, "faults[0]"),
+        ({"faults": [{"path": "*", "reset": True, "status": 503}]}, "faults[0]"),
+        ({"faults": [{"path": "*"}]}, "faults[0]"),
+        ({"faults": [{"path": "*", "status": 500, "retry_after": 5}]}, "faults[0]"),
+        ({"faults": [{"path": "*", "status": 500, "probability": 2}]}, "faults[0].probability"),
+        ({"faults": [{"path": "*", "hang_seconds": 301}]}, "faults[0].hang_seconds"),
+        ({"faults": [{"path": "*", "reset": True, "flaky": True}]}, "faults[0].flaky: unknown key"),
+        ({"outage": [{"region": "eastus2", "mode": "sulk"}]}, "outage[0].mode"),
+        ({"resource_groups": {"rg-a": "atlantis"}}, "resource_groups"),
         ({"latencies": {"default": -1}}, "latencies.default"),
     ],
 )
@@ -72,3 +79,12 @@ def test_throttling_answers_429_once_the_bucket_is_empty(fresh_emulator: Emulato
 def test_scenario_given_at_start_is_in_force(example_plan: Plan, tmp_path: Path) -> None:
     with Emulator(example_plan, {"outage": ["centralus"]}, workdir=tmp_path) as emu:
         assert (emu.state.region_down("Central US"), emu.state.region_down("eastus2")) == (True, False)
+
+
+def test_throttling_retry_after_counts_emulated_seconds(example_plan: Plan, tmp_path: Path) -> None:
+    # One token back every 10 emulated seconds; a slow clock (0.001) would make that 10000 real seconds.
+    throttling = {"enabled": True, "reads": {"burst": 1, "per_second": 0.1}}
+    with Emulator(example_plan, {"speed": 0.001, "throttling": throttling}, workdir=tmp_path) as emu:
+        token = token_for(emu)
+        answers = [raw(emu, "GET", SERVER, token=token) for _ in range(2)]
+    assert ([a[0] for a in answers], answers[1][1]["Retry-After"]) == ([200, 429], "10")

@@ -14,6 +14,7 @@ from regionshift_emulator.testing import raw, token_for
 
 SUB = "00000000-0000-0000-0000-000000000000"
 SERVER = f"/subscriptions/{SUB}/resourceGroups/rg-data-eus2/providers/Microsoft.Sql/servers/sql-eus2"
+SECONDARY = f"/subscriptions/{SUB}/resourceGroups/rg-dr-cus/providers/Microsoft.Sql/servers/sql-cus"
 API = "?api-version=2025-01-01"
 
 
@@ -60,11 +61,7 @@ def test_unknown_resource_group_is_404_resource_group_not_found(emulator: Emulat
 def test_long_running_operation_stays_in_progress_until_its_emulated_duration(fresh_emulator: Emulator) -> None:
     fresh_emulator.set_scenario({"latencies": {"sql.failover": 60}})
     token = token_for(fresh_emulator)
-    path = (
-        SERVER.replace("rg-data-eus2", "rg-dr-cus").replace("sql-eus2", "sql-cus")
-        + "/failoverGroups/fg-orders/failover"
-        + API
-    )
+    path = SECONDARY + "/failoverGroups/fg-orders/failover" + API
     status, headers, _ = raw(fresh_emulator, "POST", path, token=token)
     assert status == 202 and int(headers["Retry-After"]) >= 1
     poll = headers["Azure-AsyncOperation"].removeprefix(fresh_emulator.url)
@@ -76,7 +73,8 @@ def test_long_running_operation_stays_in_progress_until_its_emulated_duration(fr
 
 def test_admin_scenario_round_trips(fresh_emulator: Emulator) -> None:
     status, _, body = raw(fresh_emulator, "PUT", "/_emulator/scenario", body={"outage": ["East US 2"]})
-    assert (status, body["outage"]) == (200, [{"region": "eastus2", "from": 0.0, "until": None}])
+    window = {"region": "eastus2", "from": 0.0, "until": None, "services": None, "mode": "timeout"}
+    assert (status, body["outage"]) == (200, [window])
     assert raw(fresh_emulator, "GET", "/_emulator/scenario")[2]["outage"] == body["outage"]
 
 
@@ -99,7 +97,8 @@ def test_request_log_records_arm_requests(fresh_emulator: Emulator) -> None:
 def test_admin_state_shows_resources_and_regions(emulator: Emulator) -> None:
     state = raw(emulator, "GET", "/_emulator/state")[2]
     assert SERVER in state["resources"]
-    assert state["regions"] == {"eastus2": {"down": False}, "centralus": {"down": False}}
+    up = {"down": False, "services_down": []}
+    assert state["regions"] == {"eastus2": up, "centralus": up}
 
 
 def test_identity_endpoint_issues_a_jwt_for_the_resource(emulator: Emulator) -> None:

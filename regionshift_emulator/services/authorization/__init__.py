@@ -4,6 +4,8 @@ from regionshift_emulator.core.service import ServiceSpec
 from regionshift_emulator.services.authorization.models import AuthorizationBackend
 from regionshift_emulator.services.authorization.urls import RULES
 
-SERVICE = ServiceSpec(name="authorization", backend=AuthorizationBackend, rules=RULES)
+SERVICE = ServiceSpec(
+    name="authorization", namespace="Microsoft.Authorization", backend=AuthorizationBackend, rules=RULES
+)
 
 __all__ = ["SERVICE", "AuthorizationBackend"]

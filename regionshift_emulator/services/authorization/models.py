@@ -3,8 +3,8 @@
 The emulated identity holds one role at subscription scope, like Contributor: every action (`*`)
 except writing role assignments and policy. The scenario's `missing_permissions` adds action
 patterns to that role's notActions, so a test can take away exactly the permission a failover
-needs and see the readiness check find it. Reads are not enforced on other calls: the emulator
-answers a write the identity "may not" do; the permissions API is what tells.
+needs and see the readiness check find it. ARM enforces the same notActions on writes
+(`core.writes`): a write the role excludes answers 403 AuthorizationFailed.
 """
 
 from __future__ import annotations
@@ -13,15 +13,8 @@ from typing import Any
 
 from regionshift_emulator.core.errors import ResourceGroupNotFound
 from regionshift_emulator.core.service import Backend
+from regionshift_emulator.core.writes import not_actions
 from regionshift_emulator.services.resources.models import ResourceGroupsBackend
-
-CONTRIBUTOR_NOT_ACTIONS = [
-    "Microsoft.Authorization/*/Delete",
-    "Microsoft.Authorization/*/Write",
-    "Microsoft.Authorization/elevateAccess/Action",
-    "Microsoft.Blueprint/blueprintAssignments/write",
-    "Microsoft.Blueprint/blueprintAssignments/delete",
-]
 
 
 class AuthorizationBackend(Backend):
@@ -32,7 +25,7 @@ class AuthorizationBackend(Backend):
         return [
             {
                 "actions": ["*"],
-                "notActions": [*CONTRIBUTOR_NOT_ACTIONS, *self.state.scenario.missing_permissions],
+                "notActions": not_actions(self.state),
                 "dataActions": [],
                 "notDataActions": [],
             }

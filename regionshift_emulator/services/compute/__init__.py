@@ -5,4 +5,6 @@ from regionshift_emulator.core.service import ServiceSpec
 from regionshift_emulator.services.compute.models import OPERATIONS, ComputeBackend
 from regionshift_emulator.services.compute.urls import RULES
 
-SERVICE = ServiceSpec(name="compute", backend=ComputeBackend, rules=RULES, operations=OPERATIONS)
+SERVICE = ServiceSpec(
+    name="compute", namespace="Microsoft.Compute", backend=ComputeBackend, rules=RULES, operations=OPERATIONS
+)

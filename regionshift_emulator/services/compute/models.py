@@ -1,13 +1,15 @@
 """Virtual machine scale sets: create, scale and delete as long-running operations, with instances.
 
 A create is checked up front the way Azure checks what matters for DR: the resource group
-exists, the region answers (an outage is a 504 GatewayTimeout, as ARM gives when the regional
-resource provider does not respond), the gallery image version has a completed replica in the
-scale set's region (404 GalleryImageNotFound), and every subnet and backend pool exists in that
-region (400 InvalidResourceReference). Then the scale set is stored `Creating` and an operation
-runs for the scenario's `compute.vmss.create` latency; its completion makes the instances
-`Succeeded` / `PowerState/running`. Scaling adds instances that run once `compute.vmss.update`
-has elapsed and removes surplus ones then. Instances are kept in `internal["instances"]`.
+exists, the region answers (an outage answers as `core.outages` says, 504 GatewayTimeout by
+default), the gallery image version has a completed replica in the scale set's region (404
+GalleryImageNotFound), every subnet and backend pool exists in that region (400
+InvalidResourceReference), and the region's vCPU quota holds the new capacity (409
+OperationNotAllowed, `quota.py`; a scale-up is held to it too). Then the scale set is stored
+`Creating` and an operation runs for the scenario's `compute.vmss.create` latency; its completion
+makes the instances `Succeeded` / `PowerState/running`. Scaling adds instances that run once
+`compute.vmss.update` has elapsed and removes surplus ones then. An operation that fails leaves the
+scale set `Failed`, as Compute does. Instances are kept in `internal["instances"]`.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ import uuid
 from typing import Any
 
 from regionshift_emulator.core.errors import ArmError, BadRequest
-from regionshift_emulator.core.lro import Operation
+from regionshift_emulator.core.lro import COMPUTE, Operation
 from regionshift_emulator.core.regions import UnknownRegion, short_name
 from regionshift_emulator.core.service import Backend
 from regionshift_emulator.core.store import Resource, group_id
 from regionshift_emulator.services.compute.gallery import resolve_image
+from regionshift_emulator.services.compute.quota import VMSS_TYPE, require_quota
 from regionshift_emulator.services.network.models import (
     POOL_TYPE,
     SUBNET_TYPE,
@@ -29,8 +32,7 @@ from regionshift_emulator.services.network.models import (
     NetworkBackend,
 )
 
-VMSS_TYPE = "Microsoft.Compute/virtualMachineScaleSets"
-NAMESPACE = "Microsoft.Compute"
+SERVICE = "compute"
 OPERATIONS = {"compute.vmss.create": 180.0, "compute.vmss.update": 120.0, "compute.vmss.delete": 90.0}
 MAX_CAPACITY = 1000
 _KEPT_TOP_LEVEL = ("zones", "identity", "plan", "extendedLocation")
@@ -57,7 +59,7 @@ class ComputeBackend(Backend):
 
     def get(self, subscription_id: str, resource_group: str, name: str) -> Resource:
         vmss = self.state.store.require(self.scale_set_id(subscription_id, resource_group, name))
-        self.state.require_region_up(vmss.location, NAMESPACE)
+        self.state.require_region_up(vmss.location, SERVICE)
         return vmss
 
     def list_in_group(self, subscription_id: str, resource_group: str) -> list[Resource]:
@@ -74,7 +76,7 @@ class ComputeBackend(Backend):
         store = self.state.store
         store.require_group(subscription_id, resource_group)
         location = _location(body.get("location"))
-        self.state.require_region_up(location, NAMESPACE)
+        self.state.require_region_up(location, SERVICE)
         vmss_id = self.scale_set_id(subscription_id, resource_group, name)
         existing = store.get(vmss_id)
         if existing is not None and existing.location != location:
@@ -84,6 +86,7 @@ class ComputeBackend(Backend):
         if not isinstance(properties, dict):
             raise InvalidParameter("The 'properties' of a scale set must be an object.", "properties")
         self._check_references(vmss_id, location, properties)
+        require_quota(self.state, vmss_id, location, sku)
         with store.lock:
             if existing is None:
                 vmss = Resource(id=vmss_id, type=VMSS_TYPE, location=location, internal={"instances": [], "next": 0})
@@ -120,6 +123,7 @@ class ComputeBackend(Backend):
             raise InvalidParameter("The 'properties' of a scale set must be an object.", "properties")
         merged = _merge(copy.deepcopy(vmss.properties), patch_props)
         self._check_references(vmss.id, vmss.location, merged)
+        require_quota(self.state, vmss.id, vmss.location, sku)
         with self.state.store.lock:
             vmss.properties = merged
             vmss.extra = {**vmss.extra, "sku": sku}
@@ -134,7 +138,7 @@ class ComputeBackend(Backend):
         vmss = self.state.store.get(self.scale_set_id(subscription_id, resource_group, name))
         if vmss is None:
             return None
-        self.state.require_region_up(vmss.location, NAMESPACE)
+        self.state.require_region_up(vmss.location, SERVICE)
         with self.state.store.lock:
             vmss.properties["provisioningState"] = "Deleting"
             for instance in vmss.internal["instances"]:
@@ -150,6 +154,8 @@ class ComputeBackend(Backend):
                 location=vmss.location,
                 duration=self.state.operation_duration("compute.vmss.delete"),
                 complete=complete,
+                style=COMPUTE,
+                on_fail=lambda: _failed(vmss),
             )
 
     # --- rules ---------------------------------------------------------------------------------
@@ -195,6 +201,8 @@ class ComputeBackend(Backend):
             location=vmss.location,
             duration=self.state.operation_duration(kind),
             complete=complete,
+            style=COMPUTE,
+            on_fail=lambda: _failed(vmss),
         )
 
     def snapshot(self) -> dict[str, Any]:
@@ -202,6 +210,15 @@ class ComputeBackend(Backend):
             vmss.id: {"instances": [f"{i['instanceId']}:{i['state']}" for i in vmss.internal.get("instances", [])]}
             for vmss in self.state.store.of_type(VMSS_TYPE)
         }
+
+
+def _failed(vmss: Resource) -> None:
+    """A failed operation leaves the scale set (and the instances it was starting) Failed."""
+    vmss.properties["provisioningState"] = "Failed"
+    for instance in vmss.internal.get("instances", []):
+        if instance["state"] == "Creating":
+            instance["state"] = "Failed"
+    vmss.touch()
 
 
 def _location(value: Any) -> str:

@@ -16,12 +16,13 @@ from regionshift_emulator.core.errors import ResourceNotFound
 from regionshift_emulator.core.routing import ArmRequest, empty_response, json_response
 from regionshift_emulator.core.store import Resource
 from regionshift_emulator.services.compute.gallery import GALLERY_TYPE, render_version
-from regionshift_emulator.services.compute.models import NAMESPACE, ComputeBackend
+from regionshift_emulator.services.compute.models import SERVICE, ComputeBackend
 
 _STATUS = {
     "Creating": ("ProvisioningState/creating", "Provisioning in progress", "PowerState/starting", "VM starting"),
     "Succeeded": ("ProvisioningState/succeeded", "Provisioning succeeded", "PowerState/running", "VM running"),
     "Deleting": ("ProvisioningState/deleting", "Deleting", "PowerState/deallocating", "VM deallocating"),
+    "Failed": ("ProvisioningState/failed", "Provisioning failed", "PowerState/stopped", "VM stopped"),
 }
 
 
@@ -156,5 +157,5 @@ def get_image_version(req: ArmRequest) -> Response:
         f"{GALLERY_TYPE}/{p['galleryName']}/images/{p['galleryImageName']}/versions/{p['galleryImageVersionName']}"
     )
     version = req.state.store.require(version_id)
-    req.state.require_region_up(version.location, NAMESPACE)
+    req.state.require_region_up(version.location, SERVICE)
     return json_response(render_version(version, req.request.args.get("$expand")))

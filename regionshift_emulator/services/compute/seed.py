@@ -1,9 +1,10 @@
 """Seed the compute side of a plan's pre-disaster state.
 
-For a `create` scale set: its gallery image version, homed in the primary region and replicated
-(Completed) to both regions, and the secondary's subnet and backend pool it names (through the
-network seed). For a `scale` scale set: the scale set itself, pre-provisioned in the secondary
-with capacity 0 and `Succeeded`. Resource groups are made in the region of what they hold.
+For a `create` scale set: its gallery image version, in a gallery homed in the primary region
+(`regionshift_emulator.seed` says why) and replicated (Completed) to both regions, and the
+secondary's subnet and backend pool it names (through the network seed). For a `scale` scale set:
+the scale set itself, pre-provisioned in the secondary with capacity 0 and `Succeeded`. Resource
+groups exist already, each in the home region `regionshift_emulator.seed` gave it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from regionshift_emulator.core.state import EmulatorState
 from regionshift_emulator.core.store import Resource
 from regionshift_emulator.services.compute.gallery import seed_image_version
 from regionshift_emulator.services.compute.models import VMSS_TYPE
-from regionshift_emulator.services.network.seed import ensure_group, seed_scale_set_network
+from regionshift_emulator.services.network.seed import seed_scale_set_network
 
 DEFAULT_SKU = "Standard_D2s_v5"
 
@@ -26,8 +27,6 @@ def seed_compute(state: EmulatorState, plan: Plan) -> None:
     primary, secondary = short_name(plan.regions.primary), short_name(plan.regions.secondary)
     for scale_set in plan.scale_sets:
         if scale_set.mode == "create" and scale_set.image:
-            image = parse_resource_id(scale_set.image)
-            ensure_group(state, image.subscription_id, image.resource_group, primary)
             seed_image_version(state.store, scale_set.image, primary, {secondary: "Completed"})
             seed_scale_set_network(state, scale_set.subnet, scale_set.backend_pool, secondary)
         elif scale_set.mode == "scale" and scale_set.scale_set:
@@ -37,7 +36,6 @@ def seed_compute(state: EmulatorState, plan: Plan) -> None:
 def seed_idle_scale_set(state: EmulatorState, vmss_id: str, region: str, sku: str) -> Resource:
     """A scale set that exists with 0 instances (idempotent)."""
     rid = parse_resource_id(vmss_id)
-    ensure_group(state, rid.subscription_id, rid.resource_group, region)
     existing = state.store.get(vmss_id)
     if existing is not None:
         return existing

@@ -11,19 +11,25 @@ of regions taken offline. Rules, as Azure documents them:
 - Service-managed failover: with `enableAutomaticFailover`, once the write region's outage has lasted
   `cosmos_automatic_failover_after` emulated seconds, writes move to the next region that answers;
   the old write region comes back as a read region (Azure does not fail back by itself).
+- Every region of the account has a data-plane endpoint (`documentEndpoint`), served by the
+  emulator itself (`dataplane.py`); `locations[]` shows each region's `failoverPriority` and
+  `isZoneRedundant`, and a region taken offline with `provisioningState: Offline` (Azure's exact
+  rendering of an offline region is not documented; it is also left out of `readLocations`).
+Long-running operations are polled on Cosmos DB's own URLs (`core.lro.COSMOS`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from regionshift_emulator.core import dataplane
 from regionshift_emulator.core.errors import ArmError, BadRequest, Conflict
+from regionshift_emulator.core.lro import COSMOS
 from regionshift_emulator.core.regions import UnknownRegion, display_name, short_name
 from regionshift_emulator.core.service import Backend
 from regionshift_emulator.core.store import Resource
 
-NAMESPACE = "Microsoft.DocumentDB"
+SERVICE = "cosmos"
+DATAPLANE_PREFIX = "/_dataplane/cosmos/"
 ACCOUNT_TYPE = "Microsoft.DocumentDB/databaseAccounts"
 PRIORITY_CHANGE = "cosmos.failoverPriorityChange"
 OFFLINE = "cosmos.offlineRegion"
@@ -106,7 +112,7 @@ class CosmosBackend(Backend):
             if not account.properties.get("enableAutomaticFailover"):
                 continue
             write = account.internal["priority"][0]
-            age = self.state.outage_age(write)
+            age = self.state.outage_age(write, SERVICE)
             if age is None or age < after:
                 continue
             healthy = [r for r in account.internal["priority"][1:] if self._answering(account, r)]
@@ -123,12 +129,17 @@ class CosmosBackend(Backend):
             finally:
                 account.properties["provisioningState"] = "Succeeded"
 
+        def failed() -> None:
+            account.properties["provisioningState"] = "Succeeded"
+
         return self.state.operations.start(
             kind=kind,
             resource_id=account.id,
             location=account.location,
             duration=self.state.operation_duration(kind),
             complete=run,
+            style=COSMOS,
+            on_fail=failed,
         )
 
     def _account_region(self, account: Resource, region: Any) -> str:
@@ -162,7 +173,7 @@ class CosmosBackend(Backend):
         return [by_priority[p] for p in sorted(by_priority)]
 
     def _answering(self, account: Resource, region: str) -> bool:
-        return region not in account.internal["offline"] and not self.state.region_down(region)
+        return region not in account.internal["offline"] and not self.state.region_down(region, SERVICE)
 
     def _require_answering(self, account: Resource, regions: list[str]) -> None:
         for region in dict.fromkeys(regions):
@@ -183,7 +194,8 @@ class CosmosBackend(Backend):
 
     # --- rendering --------------------------------------------------------------------------------
 
-    def render(self, account: Resource, base_url: str = "https://localhost/") -> dict[str, Any]:
+    def render(self, account: Resource, base_url: str) -> dict[str, Any]:
+        """The account as ARM answers it; endpoints point at the emulator's data plane at `base_url`."""
         name = account.name
         priority = account.internal["priority"]
         offline = account.internal["offline"]
@@ -192,8 +204,8 @@ class CosmosBackend(Backend):
             return {
                 "id": f"{name}-{region}",
                 "locationName": display_name(region),
-                "documentEndpoint": dataplane.endpoint(base_url, name, region),
-                "provisioningState": "Succeeded",
+                "documentEndpoint": self.endpoint(base_url, f"{name}-{region}"),
+                "provisioningState": "Offline" if region in offline else "Succeeded",
                 "failoverPriority": priority.index(region),
                 "isZoneRedundant": False,
             }
@@ -209,7 +221,7 @@ class CosmosBackend(Backend):
             "properties": {
                 "provisioningState": "Succeeded",
                 **account.properties,
-                "documentEndpoint": f"https://{name}.documents.azure.com:443/",
+                "documentEndpoint": self.endpoint(base_url, name),
                 "databaseAccountOfferType": "Standard",
                 "writeLocations": [location(priority[0])],
                 "readLocations": [location(r) for r in online],
@@ -220,6 +232,23 @@ class CosmosBackend(Backend):
                 ],
             },
         }
+
+    @staticmethod
+    def endpoint(base_url: str, host: str) -> str:
+        """`https://127.0.0.1:<port>/_dataplane/cosmos/<account>[-<region>]/`, in place of
+        `https://<account>[-<region>].documents.azure.com:443/`."""
+        return f"{base_url.rstrip('/')}{DATAPLANE_PREFIX}{host}/"
+
+    def endpoint_region(self, host: str) -> tuple[Resource, str] | None:
+        """(account, region) a data-plane host name stands for; the global one stands for the write region."""
+        for account in self.state.store.of_type(ACCOUNT_TYPE):
+            name = account.name.lower()
+            if host.lower() == name:
+                return account, account.internal["priority"][0]
+            suffix = host.lower().removeprefix(name + "-")
+            if suffix != host.lower() and suffix in account.internal["priority"]:
+                return account, suffix
+        return None
 
     def snapshot(self) -> dict[str, Any]:
         return {

@@ -2,7 +2,8 @@
 
 Zones and record sets live in the shared `ResourceStore` (so a resource-group delete takes them
 along) as resources of type `Microsoft.Network/dnsZones` and `Microsoft.Network/dnsZones/{TYPE}`
-with location `global`: DNS is a global service and no regional outage touches it. A record set
+with location `global`: DNS is a global service and no regional outage touches it (a scenario
+outage of region `global`, service `dns`, does; so does its group's home region for writes). A record set
 is keyed by (relative name, type), both case-insensitive as in Azure. Every write gives the
 record set a new ETag (a bare GUID, as Azure DNS writes it); `If-Match` / `If-None-Match: *` are
 checked here so that the HTTP layer and the DNS wire server (`dns_server.py`) share one set of
@@ -15,6 +16,7 @@ import ipaddress
 import uuid
 from typing import Any
 
+from regionshift_emulator.core.scenario import GLOBAL
 from regionshift_emulator.core.service import Backend
 from regionshift_emulator.core.store import Resource, ResourceStore, group_id
 from regionshift_emulator.services.dns.exceptions import (
@@ -169,6 +171,9 @@ class DnsBackend(Backend):
             return zone
 
     def get_zone(self, subscription_id: str, resource_group: str, name: str) -> Resource:
+        """The zone (ARM's 404s otherwise); Azure DNS is global, so only a `global` outage of `dns`
+        stops it answering (a regional one reaches it only through its group's home, `core.writes`)."""
+        self.state.require_region_up(GLOBAL, "dns")
         zone = self.store.get(zone_id(subscription_id, resource_group, name))
         if zone is None:
             self.store.require_group(subscription_id, resource_group)

@@ -1,9 +1,10 @@
 """Azure Monitor's query side, emulated: platform metrics (through ARM) and Log Analytics queries.
 
 What they answer follows the scenario, so they are an independent view of the same outage:
-- Availability-style metrics of a resource read 0 while the resource's region is down, else 100
-  (the region comes from the resource in the store, or the plan's primary region for resources
-  the emulator does not model, such as Application Insights components).
+- Availability-style metrics of a resource read 0 while the resource's service is down in its
+  region, else 100 (the region comes from the resource in the store, or the plan's primary region
+  for resources the emulator does not model, such as Application Insights components, which then
+  read 0 while anything is down there).
 - A Log Analytics query answers with the failed availability-test results "seen from the other
   regions" while the plan's primary region is down, and with no rows otherwise. Queries are not
   parsed: the emulator does not pretend to run KQL.
@@ -51,7 +52,8 @@ class MonitorBackend(Backend):
         if metric.lower() == "replication_lag_seconds" and "/microsoft.sql/servers/" in resource_id.lower():
             return self.state.backend(SqlBackend).replication_lag(resource_id)
         if metric.lower() in _AVAILABILITY:
-            return 0.0 if self.state.region_down(self._region_of(resource_id)) else 100.0
+            down = self.state.region_down(self._region_of(resource_id), self.state.service_of(resource_id))
+            return 0.0 if down else 100.0
         return None  # a metric the emulator knows nothing about: no data, as Azure gives for unknowns
 
     def metric_series(self, resource_id: str, metric: str, minutes: int) -> list[tuple[datetime, float | None]]:

@@ -5,4 +5,4 @@ from regionshift_emulator.core.service import ServiceSpec
 from regionshift_emulator.services.network.models import NetworkBackend
 from regionshift_emulator.services.network.urls import RULES
 
-SERVICE = ServiceSpec(name="network", backend=NetworkBackend, rules=RULES)
+SERVICE = ServiceSpec(name="network", namespace="Microsoft.Network", backend=NetworkBackend, rules=RULES)

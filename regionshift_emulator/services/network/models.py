@@ -52,7 +52,7 @@ class NetworkBackend(Backend):
     def get(self, resource_id: str) -> Resource:
         """A network resource by id (404 as ARM words it); the region must be up to read it."""
         resource = self.state.store.require(resource_id)
-        self.state.require_region_up(self.region_of(resource), "Microsoft.Network")
+        self.state.require_region_up(self.region_of(resource), "network")
         return resource
 
     def region_of(self, resource: Resource) -> str:
@@ -98,7 +98,7 @@ class NetworkBackend(Backend):
         """Create or replace a virtual network and the subnets its body lists."""
         location = _location(body.get("location"))
         self.state.store.require_group(subscription_id, resource_group)
-        self.state.require_region_up(location, "Microsoft.Network")
+        self.state.require_region_up(location, "network")
         props = body.get("properties") or {}
         prefixes = (props.get("addressSpace") or {}).get("addressPrefixes") or []
         for prefix in prefixes:
@@ -140,7 +140,7 @@ class NetworkBackend(Backend):
         """Create or replace a load balancer and the backend pools its body lists."""
         location = _location(body.get("location"))
         self.state.store.require_group(subscription_id, resource_group)
-        self.state.require_region_up(location, "Microsoft.Network")
+        self.state.require_region_up(location, "network")
         props = body.get("properties") or {}
         lb_id = f"{group_id(subscription_id, resource_group)}/providers/{LB_TYPE}/{name}"
         pools = []

@@ -6,6 +6,7 @@ from regionshift_emulator.services.resources.urls import RULES
 
 SERVICE = ServiceSpec(
     name="resources",
+    namespace="Microsoft.Resources",
     backend=ResourceGroupsBackend,
     rules=RULES,
     operations={DELETE_OPERATION: 120.0},  # deleting a group takes minutes in Azure

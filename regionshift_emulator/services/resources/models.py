@@ -1,7 +1,10 @@
 """Resource groups (Microsoft.Resources): state and rules, no HTTP.
 
-A group is a `Resource` in the shared store; deleting it is a long-running operation that, when
-it completes, removes the group and every resource under its id, whichever service owns them.
+A group is a `Resource` in the shared store; its location is its home region, where ARM keeps its
+metadata (`core.writes` refuses writes inside a group whose home is down; making a new group needs
+its home region up, as that is where it is written). Deleting it is a long-running operation that,
+when it completes, removes the group and every resource under its id, whichever service owns them;
+it is polled on ARM's deletion-job URL (`core.lro.RESOURCE_GROUP_DELETE`).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from regionshift_emulator.core.errors import Conflict, InvalidRequestContent
-from regionshift_emulator.core.lro import Operation
+from regionshift_emulator.core.lro import RESOURCE_GROUP_DELETE, Operation
 from regionshift_emulator.core.regions import UnknownRegion, short_name
 from regionshift_emulator.core.service import Backend
 from regionshift_emulator.core.store import Resource, group_id
@@ -45,6 +48,7 @@ class ResourceGroupsBackend(Backend):
                 existing.tags = dict(tags)
             existing.touch()
             return existing, False
+        self.state.require_region_up(region, "resources")
         group = Resource(
             id=group_id(subscription_id, name),
             type=GROUP_TYPE,
@@ -68,12 +72,17 @@ class ResourceGroupsBackend(Backend):
         def complete() -> None:
             store.delete_tree(group.id)
 
+        def failed() -> None:  # the group stays, with what it still holds
+            group.properties["provisioningState"] = "Succeeded"
+
         return self.state.operations.start(
             kind=DELETE_OPERATION,
             resource_id=group.id,
             location=group.location,
             duration=self.state.operation_duration(DELETE_OPERATION),
             complete=complete,
+            style=RESOURCE_GROUP_DELETE,
+            on_fail=failed,
         )
 
     def list_groups(self, subscription_id: str) -> list[Resource]:

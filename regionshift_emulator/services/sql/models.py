@@ -2,45 +2,58 @@
 
 A failover group is one resource in the store, kept under the server that was primary when it was
 made; both servers answer for it and each sees its own role. The group records which server is
-primary, so there is never a second primary: a forced failover while the old primary's region is
-down makes the partner primary at once, and the old primary, when its region returns, answers as
-the secondary (Azure demotes it the same way). Rules, as Azure documents them:
+primary, so there is never a second primary. Rules, with their sources (the error codes are those
+listed for the failover operations in azure-rest-api-specs `specification/sql/resource-manager/
+Microsoft.Sql/stable/2025-01-01/FailoverGroups.json`):
 
-- A server whose region is in outage does not answer (504 GatewayTimeout from ARM).
-- `failover` (planned, no data loss) is issued on the secondary and needs both sides: with the
-  primary's region down it is accepted and then fails, timing out as Azure's does.
-- `forceFailoverAllowDataLoss` needs only the server it is issued on; what had not replicated
-  (the replication lag when the primary went down) is lost.
-- Issued on the current primary, either is a no-op that answers the group at once.
+- A server whose region has SQL in outage does not answer (`core.outages`: 504 GatewayTimeout by default).
+- `failover` (planned, no data loss) is issued on the secondary and needs both sides: "will either
+  succeed without losing data or fail and roll back" (Switch-AzSqlDatabaseFailoverGroup, Learn). With
+  the primary's region down, or the link not reconnected after a forced failover, it is accepted and
+  then fails with 500 `OperationTimedOut` ("The operation timed out and automatically rolled back",
+  the spec's list; it also lists 400 `PlannedFailoverTimedOut`).
+- `forceFailoverAllowDataLoss` needs only the server it is issued on; what had not replicated (the
+  replication lag when the primary went down) is lost, and the link is SUSPENDED afterwards
+  (`replication`).
+- Either, issued on the current primary, is 400 `FailoverGroupFailoverRequestOnPrimary` ("The
+  failover request should be initiated on the secondary server of failover group.").
+- While a failover of the group runs, and for `sql.busyAfterForcedFailover` emulated seconds after a
+  forced one, another failover is 409 `FailoverGroupBusy` ("Failover Group is busy with another
+  operation."). How long Azure stays busy after a forced failover is not documented: the default
+  (300 s) is a harsher guess, settable in `latencies`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from regionshift_emulator.core.errors import ArmError, ResourceNotFound
+from regionshift_emulator.core.errors import ArmError, BadRequest, Conflict, ResourceNotFound
+from regionshift_emulator.core.lro import SQL_FAILOVER_GROUP
 from regionshift_emulator.core.regions import display_name
 from regionshift_emulator.core.service import Backend
 from regionshift_emulator.core.store import Resource
+from regionshift_emulator.services.sql import replication
+from regionshift_emulator.services.sql.replication import NORMAL_LAG_SECONDS
 
-NAMESPACE = "Microsoft.Sql"
+SERVICE = "sql"
 SERVER_TYPE = "Microsoft.Sql/servers"
 DATABASE_TYPE = "Microsoft.Sql/servers/databases"
 GROUP_TYPE = "Microsoft.Sql/servers/failoverGroups"
 PLANNED = "sql.failover"
 FORCED = "sql.forceFailover"
-NORMAL_LAG_SECONDS = 5.0  # geo-replication is asynchronous; a few seconds behind is typical
+BUSY_AFTER_FORCED = "sql.busyAfterForcedFailover"
+__all__ = ["NORMAL_LAG_SECONDS", "SqlBackend"]
 
 
 class PlannedFailoverTimedOut(ArmError):
-    """A planned failover that cannot reach the primary to synchronise (the primary's region is down)."""
+    """A planned failover that cannot synchronise with the primary (down, or not reconnected)."""
 
     status, code = 500, "OperationTimedOut"
 
     def __init__(self) -> None:
         super().__init__(
             "The operation timed out and automatically rolled back. A planned failover needs the primary "
-            "to be reachable; during an outage of the primary region use forceFailoverAllowDataLoss."
+            "to be reachable and replicating; during an outage of the primary region use forceFailoverAllowDataLoss."
         )
 
 
@@ -98,7 +111,7 @@ class SqlBackend(Backend):
 
     def server(self, server_id: str) -> Resource:
         server = self.state.store.require(server_id)
-        self.state.require_region_up(server.location, NAMESPACE)
+        self.state.require_region_up(server.location, SERVICE)
         return server
 
     def group(self, server_id: str, name: str) -> Resource:
@@ -132,46 +145,59 @@ class SqlBackend(Backend):
         return next(s for s in group.internal["servers"] if s.lower() != server_id.lower())
 
     def begin_failover(self, server_id: str, name: str, *, allow_data_loss: bool) -> Any:
-        """Start a failover to `server_id`; None when it is already primary (a no-op)."""
+        """Start a failover to `server_id`, or refuse it as Azure does (see the module docstring)."""
         server = self.server(server_id)
         group = self.group(server.id, name)
+        self._require_idle(group)
         if self.is_primary(group, server.id):
-            return None
+            raise BadRequest(
+                "The failover request should be initiated on the secondary server of failover group.",
+                code="FailoverGroupFailoverRequestOnPrimary",
+            )
         kind = FORCED if allow_data_loss else PLANNED
         old_primary_id = group.internal["primary"]
 
         def complete() -> dict[str, Any]:
             old_primary = self.state.store.require(old_primary_id)
-            self.state.require_region_up(server.location, NAMESPACE)
-            primary_down = self.state.region_down(old_primary.location)
-            if primary_down and not allow_data_loss:
+            self.state.require_region_up(server.location, SERVICE)
+            primary_down = self.state.region_down(old_primary.location, SERVICE)
+            if not allow_data_loss and (primary_down or not replication.can_sync(group)):
                 raise PlannedFailoverTimedOut()
             group.internal["primary"] = server.id
-            group.internal["data_loss_seconds"] = group.internal["replication_lag_seconds"] if primary_down else 0.0
-            if not primary_down:
+            group.internal["data_loss_seconds"] = group.internal["replication_lag_seconds"] if allow_data_loss else 0.0
+            now = self.state.clock.now()
+            if allow_data_loss:
+                replication.suspend(group, now)
+                group.internal["busy_until"] = now + self.state.operation_duration(BUSY_AFTER_FORCED)
+            else:
                 group.internal["replication_lag_seconds"] = NORMAL_LAG_SECONDS
             group.touch()
             return self.render(group, server)
 
-        return self.state.operations.start(
+        op = self.state.operations.start(
             kind=kind,
             resource_id=f"{server.id}/failoverGroups/{group.name}",
             location=server.location,
             duration=self.state.operation_duration(kind),
             complete=complete,
+            style=SQL_FAILOVER_GROUP,
         )
+        group.internal["operation"] = op.id
+        return op
+
+    def _require_idle(self, group: Resource) -> None:
+        running = group.internal.get("operation")
+        busy = running is not None and not self.state.operations.get(running).done
+        if busy or self.state.clock.now() < group.internal.get("busy_until", float("-inf")):
+            raise Conflict("Failover Group is busy with another operation.", code="FailoverGroupBusy")
 
     def tick(self) -> None:
-        """Replication lag: grows while the secondary cannot receive, frozen while the primary is down."""
+        """Move every group's replication link on (`replication.advance`)."""
         for group in self.state.store.of_type(GROUP_TYPE):
             primary = self.state.store.get(group.internal["primary"])
             secondary = self.state.store.get(self.partner_of(group, group.internal["primary"]))
-            if primary is None or secondary is None:
-                continue
-            if self.state.region_down(primary.location):
-                continue  # nothing new is written; what was not replicated stays at risk
-            age = self.state.outage_age(secondary.location)
-            group.internal["replication_lag_seconds"] = NORMAL_LAG_SECONDS + (age or 0.0)
+            if primary is not None and secondary is not None:
+                replication.advance(self.state, group, primary, secondary)
 
     def replication_lag(self, database_id: str) -> float | None:
         """Seconds the database's geo-secondary is behind (Azure Monitor's `replication_lag_seconds`
@@ -188,7 +214,7 @@ class SqlBackend(Backend):
         primary = self.is_primary(group, server.id)
         partner_id = self.partner_of(group, server.id)
         partner = self.state.store.get(partner_id)
-        partner_up = partner is not None and not self.state.region_down(partner.location)
+        partner_up = partner is not None and not self.state.region_down(partner.location, SERVICE)
         return {
             "id": f"{server.id}/failoverGroups/{group.name}",
             "name": group.name,
@@ -198,7 +224,7 @@ class SqlBackend(Backend):
             "properties": {
                 **group.properties,
                 "replicationRole": "Primary" if primary else "Secondary",
-                "replicationState": "CATCH_UP" if partner_up else "SUSPENDED",
+                "replicationState": replication.replication_state(group, partner_up),
                 "partnerServers": [
                     {
                         "id": partner.id if partner else partner_id,
@@ -220,6 +246,7 @@ class SqlBackend(Backend):
                 "servers": group.internal["servers"],
                 "replication_lag_seconds": group.internal["replication_lag_seconds"],
                 "data_loss_seconds": group.internal["data_loss_seconds"],
+                "link": group.internal.get("link", "healthy"),
             }
             for group in self.state.store.of_type(GROUP_TYPE)
         }

@@ -51,8 +51,6 @@ def get_failover_group(req: ArmRequest) -> Response:
 def _failover(req: ArmRequest, *, allow_data_loss: bool) -> Response:
     backend = req.backend(SqlBackend)
     op = backend.begin_failover(_server_id(req), req.params["failoverGroupName"], allow_data_loss=allow_data_loss)
-    if op is None:  # already primary: Azure answers the group at once
-        return get_failover_group(req)
     return req.state.operations.accepted(op, req)
 
 

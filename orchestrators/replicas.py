@@ -100,9 +100,9 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
 
     def look() -> Generator[Any, Any, Assessment]:
         found = Assessment.model_validate((yield context.call_activity(replica.assess, raw)))
-        probes.append(
-            Probe(at=context.current_utc_datetime, answered=found.source.answered, detail=found.source.detail)
-        )
+        source = found.source
+        if not source.throttled:  # a throttled read is no evidence either way
+            probes.append(Probe(at=context.current_utc_datetime, answered=source.answered, detail=source.detail))
         step["resource"] = found.resource
         return found
 
@@ -153,6 +153,10 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
                 "failed", f"the {acted} failover finished but the target is {found.target.role or 'not primary'}"
             )
 
+        if found.target.throttled or (found.source.throttled and not found.source.answered):
+            yield from sleep(context, interval, deadline)  # ARM's read budget, not the regions: ask again
+            found = yield from look()
+            continue
         if not found.target.answered:
             target_misses += 1
             if target_misses >= evidence.failed_probes:

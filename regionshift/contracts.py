@@ -64,6 +64,8 @@ class SideState(WireModel):
 
     region: str
     answered: bool  # a positive answer: not a timeout, a reset, a 5xx or a 429
+    # ARM throttled the read (429): it says nothing about the side's health, for or against.
+    throttled: bool = False
     role: str = ""  # SQL: Primary | Secondary; Cosmos DB: write | read | offline
     state: str = ""  # e.g. SQL replicationState
     detail: str = ""

@@ -98,7 +98,9 @@ def _side(clients: AzureClients, acct: Any, region: str) -> SideState:
     if not endpoint:
         return SideState(region=region, answered=False, role=role, detail="the account names no endpoint there")
     status, detail = clients.probe_url(endpoint)
-    return SideState(region=region, answered=answered(status), role=role, detail=f"{endpoint}: {detail}")
+    return SideState(
+        region=region, answered=answered(status), throttled=status == 429, role=role, detail=f"{endpoint}: {detail}"
+    )
 
 
 def begin_failover(

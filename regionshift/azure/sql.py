@@ -134,7 +134,10 @@ def _side(clients: AzureClients, sub: str, server: ServerRef, name: str, region:
     except ResourceNotFoundError:
         return SideState(region=region, answered=True, role="Missing", detail=f"{server.server} has no group {name}")
     except HttpResponseError as exc:
-        return SideState(region=region, answered=answered(exc.status_code), detail=describe_error(exc))
+        throttled = exc.status_code == 429
+        return SideState(
+            region=region, answered=answered(exc.status_code), throttled=throttled, detail=describe_error(exc)
+        )
     except AzureError as exc:
         return SideState(region=region, answered=False, detail=describe_error(exc))
     props = fg.properties

@@ -238,3 +238,17 @@ def test_case3_a_second_run_of_the_plan_is_refused_while_the_first_holds_its_lea
         vmss = emu.state.snapshot()["resources"]
         capacities = {r["name"]: r["sku"]["capacity"] for r in vmss.values() if r["type"].endswith("ScaleSets")}
         assert capacities["worker-cus"] == 2  # never quiesced by the refused failback
+
+
+def test_throttled_reads_of_the_primary_are_no_evidence_of_an_outage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bursts of 429 on the primary's failover group: no forced failover; the planned one goes through."""
+    plan = without(example_plan(data_loss="allow"), "cosmos_accounts", "scale_sets")
+    faults = [{"path": f"*{PRIMARY_FG}", "method": "GET", "status": 429, "times": 6, "retry_after": 1}]
+    with app_on_emulator(plan, {"faults": faults}, tmp_path, monkeypatch) as emu:
+        report = run_app(plan, tmp_path)
+        assert report.status == "succeeded", report.reason
+        assert data_loss_writes(emu) == []
+        assert [w["path"].rsplit("/", 1)[-1] for w in writes(emu, "Microsoft.Sql")] == ["failover"]
+        assert len([r for r in gets(emu, PRIMARY_FG) if r["status"] == 429]) >= 3  # the burst did happen

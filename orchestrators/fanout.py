@@ -72,9 +72,7 @@ def run_branches(context: Any, branches: list[Branch]) -> Generator[Any, Any, li
         results = yield context.task_all(
             [
                 context.call_sub_orchestrator(
-                    Orchestrators.FAN_OUT,
-                    [b.model_dump(mode="json") for b in batch],
-                    instance_id=f"{context.instance_id}:b{index}",
+                    Orchestrators.FAN_OUT, _batch_input(batch), instance_id=f"{context.instance_id}:b{index}"
                 )
                 for index, batch in enumerate(batches)
             ]
@@ -85,8 +83,22 @@ def run_branches(context: Any, branches: list[Branch]) -> Generator[Any, Any, li
     return flat
 
 
+def _batch_input(batch: list[Branch]) -> dict[str, Any]:
+    """A batch's input. The plan's context every branch input carries is written once, not once per
+    branch: the batch's creation is in its parent's history, which every parent episode replays."""
+    inputs = [b.input for b in batch]
+    plan = inputs[0].get("plan") if isinstance(inputs[0], dict) else None
+    if plan is None or not all(isinstance(i, dict) and i.get("plan") == plan for i in inputs):
+        return {"branches": [b.model_dump(mode="json") for b in batch]}
+    stripped = [b.model_copy(update={"input": {k: v for k, v in b.input.items() if k != "plan"}}) for b in batch]
+    return {"plan": plan, "branches": [b.model_dump(mode="json") for b in stripped]}
+
+
 @bp.function_name(Orchestrators.FAN_OUT)
 @bp.orchestration_trigger(context_name="context")
 def fan_out(context: df.DurableOrchestrationContext) -> Generator[Any, Any, list[Any]]:
-    branches = [Branch.model_validate(b) for b in context.get_input()]
+    batch = context.get_input()
+    branches = [Branch.model_validate(b) for b in batch["branches"]]
+    if "plan" in batch:  # put back what _batch_input wrote once
+        branches = [b.model_copy(update={"input": {**b.input, "plan": batch["plan"]}}) for b in branches]
     return (yield from run_branches(context, branches))

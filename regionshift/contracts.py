@@ -68,6 +68,8 @@ class SideState(WireModel):
     throttled: bool = False
     role: str = ""  # SQL: Primary | Secondary; Cosmos DB: write | read | offline
     state: str = ""  # e.g. SQL replicationState
+    location: str = ""  # where the side's server answered from (SQL)
+    members: list[str] = []  # what the side holds (a SQL failover group's databases)
     detail: str = ""
 
 

@@ -65,6 +65,8 @@ def assess(
             )
             return state
         state.in_progress = state.provisioning_state.lower() in BUSY_STATES
+        if state.capacity != wanted or state.provisioning_state != "Succeeded":
+            return state  # not there yet: no need to count its instances (one read less per look)
         vms = list(client.virtual_machine_scale_set_vms.list(vmss_id.resource_group, vmss_id.name))
     except AzureError as exc:
         state.error = f"{vmss_id.name} cannot be read: {describe_error(exc)}"

@@ -50,7 +50,8 @@ def slices(
 _POOL = ThreadPoolExecutor(READ_THREADS * 4, thread_name_prefix="regionshift-read")
 
 
-def _parallel(work: list[Callable[[], T]]) -> list[T]:
+def in_parallel(work: list[Callable[[], T]]) -> list[T]:
+    """Run the reads in a few threads of the shared pool; their results in the order given."""
     if len(work) <= 1:
         return [w() for w in work]
     chunks = [work[i::READ_THREADS] for i in range(min(READ_THREADS, len(work)))]
@@ -73,7 +74,7 @@ def describe_slice(clients: AzureClients, part: PlanSlice) -> list[dict[str, Any
         work.append(partial(resources.describe_group, clients, plan.subscription_id, group))
     work += [partial(compute.describe, clients, plan, ScaleSet.model_validate(s), group) for s in part.scale_sets]
     work += [partial(dns.describe, clients, plan, DnsRecord.model_validate(r)) for r in part.dns_records]
-    return _parallel(work)
+    return in_parallel(work)
 
 
 def read_slice(clients: AzureClients, part: PlanSlice) -> list[Reading]:
@@ -94,4 +95,4 @@ def read_slice(clients: AzureClients, part: PlanSlice) -> list[Reading]:
         partial(compute.reading, clients, plan, ScaleSet.model_validate(s), group, part.capacity)
         for s in part.scale_sets
     ]
-    return _parallel(work)
+    return in_parallel(work)

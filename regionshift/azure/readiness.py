@@ -319,23 +319,22 @@ def check_sql(clients: AzureClients, plan: PlanContext, group: SqlFailoverGroup)
         partner = sql.partner_server(clients, plan, group)
     except StepFailed as exc:
         return step.failed(str(exc))
-    client = clients.sql(sub)
-    try:
-        location = client.servers.get(partner.resource_group, partner.server).location
-        fg = client.failover_groups.get(partner.resource_group, partner.server, group.name)
-    except AzureError as exc:
-        return unreadable(step, f"failover group {group.name} on the partner {partner.server}", exc)
+    # The branch's own first reads (both sides, one attempt each), and its first decision on them.
+    found = sql.assess(clients, plan, group, to_primary=False)
+    partner_side = found.target
+    what = f"failover group {group.name} on the partner {partner.server}"
+    if partner_side.role == "Missing":
+        return step.failed(f"{what} does not exist")
+    if not partner_side.answered:
+        return step.outcome("skipped", f"{what} could not be checked now ({partner_side.detail})", answered=False)
+    location = partner_side.location
     if not same_region(location, plan.regions.secondary):
         return step.failed(
             f"the partner {partner.server} is in {location}, not in the secondary", partner_region=location
         )
-    props = fg.properties
-    role = str(getattr(props.replication_role, "value", props.replication_role)) if props else "Unknown"
-    state = props.replication_state if props else None
-    preview = sql.preview_failover(clients, plan, group)
-    lag = _replication_lag(
-        clients, sub, group, [d.rsplit("/", 1)[-1] for d in ((props.databases if props else None) or [])]
-    )
+    role, state = partner_side.role, partner_side.state or None
+    preview = sql.preview_from(plan, found)
+    lag = _replication_lag(clients, sub, group, partner_side.members)
     data: dict[str, Any] = {
         "partner_server": partner.server,
         "partner_region": location,

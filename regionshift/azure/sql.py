@@ -27,7 +27,7 @@ from regionshift.azure.clients import AzureClients
 from regionshift.azure.ids import parse_resource_id
 from regionshift.azure.outcomes import StepFailed, describe_error
 from regionshift.azure.planned import PlannedStatus, PlannedStep
-from regionshift.azure.regions import same_region
+from regionshift.azure.regions import same_region, short_name
 from regionshift.contracts import Assessment, Begun, SideState
 from regionshift.plan import PlanContext, SqlFailoverGroup
 from regionshift.safety import Reading, answered
@@ -146,6 +146,8 @@ def _side(clients: AzureClients, sub: str, server: ServerRef, name: str, region:
         answered=True,
         role=_value(props.replication_role if props else None),
         state=_value(props.replication_state if props else None),
+        location=short_name(str(fg.location or "")),
+        members=[d.rsplit("/", 1)[-1] for d in ((props.databases if props else None) or [])],
         detail=f"{server.server} answers",
     )
 
@@ -217,7 +219,11 @@ def preview_failover(
     clients: AzureClients, plan: PlanContext, group: SqlFailoverGroup, *, to_primary: bool = False
 ) -> PlannedStep:
     """What a failover would do now, read-only: the same reads the branch starts with."""
-    found = assess(clients, plan, group, to_primary=to_primary)
+    return preview_from(plan, assess(clients, plan, group, to_primary=to_primary), to_primary=to_primary)
+
+
+def preview_from(plan: PlanContext, found: Assessment, *, to_primary: bool = False) -> PlannedStep:
+    """The branch's first decision on an assessment it has (pure)."""
 
     def planned(status: PlannedStatus, action: str, detail: str, forced: bool | None = None) -> PlannedStep:
         return PlannedStep(

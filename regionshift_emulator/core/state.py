@@ -50,7 +50,8 @@ class EmulatorState:
         for spec in services:
             self.operation_defaults.update(spec.operations)
         self._backends: dict[type, Backend] = {spec.backend: spec.backend(self) for spec in services}
-        self.request_log: deque[dict[str, Any]] = deque(maxlen=10_000)
+        # Enough for a failover of a thousand resources (benchmarks count every request).
+        self.request_log: deque[dict[str, Any]] = deque(maxlen=200_000)
         self.scenario = Scenario()
         self.set_scenario(scenario)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from regionshift.contracts import RunReport, RunRequest
-from regionshift.host import DurableHost
+from regionshift.host import DurableHost, HostOptions
 from regionshift.host.clock import ScaledClock
 from regionshift.names import Orchestrators
 from regionshift.plan import Plan
@@ -20,9 +20,11 @@ SPEED = 60.0
 
 
 def app_host(state_dir: Path) -> DurableHost:
+    """The app on the embedded host, bounded by the app's own host.json as Azure's host is."""
     import function_app
 
-    return DurableHost(function_app.app, state_dir / "durable.sqlite", clock=ScaledClock(SPEED))
+    options = HostOptions.from_host_json(Path(function_app.__file__).with_name("host.json"))
+    return DurableHost(function_app.app, state_dir / "durable.sqlite", clock=ScaledClock(SPEED), options=options)
 
 
 def run_app(

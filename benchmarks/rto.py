@@ -160,6 +160,7 @@ def run(resources: int, speed: float, throttling: bool) -> dict[str, Any]:
                 "REGIONSHIFT_LEASE_DIR": str(work / "leases"),
                 "REGIONSHIFT_REPORT_DIR": str(work / "reports"),
                 "REGIONSHIFT_STATE_DIR": str(work / "state"),
+                "REGIONSHIFT_ARM_BUDGET_SCALE": str(speed),  # the emulator's buckets refill on its clock
             }
         )
         reset_default_clients()

@@ -44,6 +44,10 @@ class Settings:
     # Set by `--simulate` to the emulator's own speed, so durable timers wait in emulated (Azure)
     # seconds; the Functions host in Azure has no such setting.
     host_clock_speed: float = 1.0
+    # ARM's request budget refills this many times faster than ARM's documented rates
+    # (regionshift.azure.budget). 1 in Azure; a compressed clock (`--simulate`, tests, benchmarks)
+    # sets it to its speed, as the emulator's own throttling runs on its compressed clock.
+    arm_budget_scale: float = 1.0
 
     @property
     def scope(self) -> str:
@@ -62,6 +66,7 @@ class Settings:
             retry_total=int(env.get("REGIONSHIFT_RETRY_TOTAL", "6")),
             polling_interval=float(env.get("REGIONSHIFT_POLLING_INTERVAL", "5")),
             host_clock_speed=float(env.get("REGIONSHIFT_HOST_CLOCK_SPEED", "1")),
+            arm_budget_scale=float(env.get("REGIONSHIFT_ARM_BUDGET_SCALE", "1")),
         )
 
 

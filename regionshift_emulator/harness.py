@@ -48,6 +48,8 @@ def app_on_emulator(
         monkeypatch.setenv("REGIONSHIFT_RETRY_TOTAL", "1")
         monkeypatch.setenv("REGIONSHIFT_STATE_DIR", str(workdir / "state"))
         monkeypatch.setenv("REGIONSHIFT_LEASE_DIR", str(workdir / "leases"))  # this test's own run leases
+        # Tests run the host 60 times faster (tests/support/app_runs.py): so does ARM's budget.
+        monkeypatch.setenv("REGIONSHIFT_ARM_BUDGET_SCALE", "60")
         monkeypatch.setenv("REGIONSHIFT_REPORT_DIR", str(workdir / "reports"))
         reset_default_clients()
         try:

@@ -16,6 +16,7 @@ from typing import Any
 
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import AzureError
+from azure.core.pipeline.policies import RetryPolicy
 from azure.core.pipeline.transport import RequestsTransport
 from azure.core.rest import HttpRequest
 from azure.identity import DefaultAzureCredential
@@ -26,6 +27,7 @@ from azure.mgmt.dns import DnsManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.sql import SqlManagementClient
 
+from regionshift.azure.budget import Budget, BudgetPolicy
 from regionshift.settings import Settings
 
 PROBE_TIMEOUT_SECONDS = 20
@@ -112,7 +114,10 @@ class AzureClients:
                 credential_scopes=[self.settings.scope],
                 polling_interval=self.settings.polling_interval,
                 transport=self._transport(probe),
-                retry_total=0 if probe else self.settings.retry_total,
+                # A probe asks once (a region that does not answer must say so at once), but a 429
+                # is ARM's budget, not the region's health: that it waits out and asks again.
+                retry_policy=ThrottleRetryPolicy() if probe else RetryPolicy(retry_total=self.settings.retry_total),
+                per_retry_policies=[BudgetPolicy(_budget(self.settings))],
             )
         return cache[key]
 
@@ -131,6 +136,24 @@ class AzureClients:
 
 
 _THREAD = threading.local()
+_BUDGETS: dict[float, Budget] = {}
+_BUDGETS_LOCK = threading.Lock()
+
+
+def _budget(settings: Settings) -> Budget:
+    """The process's ARM budget (one per time scale: tests and `--simulate` compress time)."""
+    with _BUDGETS_LOCK:
+        return _BUDGETS.setdefault(settings.arm_budget_scale, Budget(settings.arm_budget_scale))
+
+
+class ThrottleRetryPolicy(RetryPolicy):
+    """Retries only what ARM throttled (429, after its Retry-After), a few times; nothing else."""
+
+    def __init__(self) -> None:
+        super().__init__(retry_total=4, retry_connect=0, retry_read=0, retry_status=4, retry_backoff_factor=0.5)
+
+    def is_retry(self, settings: dict[str, Any], response: Any) -> bool:
+        return bool(settings["total"]) and response.http_response.status_code == 429
 _default: AzureClients | None = None
 _default_lock = threading.Lock()
 

@@ -56,6 +56,7 @@ def run_environment(
             "REGIONSHIFT_POLLING_INTERVAL": os.environ.get("REGIONSHIFT_POLLING_INTERVAL", "0.2"),
             # Durable timers wait in the emulator's (compressed) seconds too.
             "REGIONSHIFT_HOST_CLOCK_SPEED": str(emulator.state.clock.speed),
+            "REGIONSHIFT_ARM_BUDGET_SCALE": str(emulator.state.clock.speed),
         }
         saved = {k: os.environ.get(k) for k in env}
         os.environ.update(env)

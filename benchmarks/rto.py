@@ -176,6 +176,7 @@ def run(resources: int, speed: float, throttling: bool) -> dict[str, Any]:
         wall, cpu = time.monotonic() - wall0, time.process_time() - cpu0
         report = RunReport.model_validate(status.output)
         log = admin(env, "requests")["value"]
+        (work / "requests.json").write_text(json.dumps(log))  # for a closer look: where the reads go
     finally:
         emulator.terminate()
         emulator.wait(30)
@@ -199,6 +200,7 @@ def run(resources: int, speed: float, throttling: bool) -> dict[str, Any]:
         "cpu_ms_per_resource": round(1000 * cpu / resources, 1),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         "wall_seconds": round(wall, 1),
+        "work": str(work),
         "phase_ends": timeline,
         # After the RTO: reading the final state and publishing, in Azure seconds.
         "after_rto_seconds": round(wall * speed - (rto or 0), 1) if rto else None,

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from app_runs import run_app
 
-from regionshift_emulator.harness import app_on_emulator, example_plan, writes
+from regionshift.names import Orchestrators
+from regionshift_emulator.harness import app_on_emulator, clear_log, example_plan, writes
 
 
 def test_a_failover_stops_before_any_write_when_the_secondarys_cosmos_region_does_not_answer(
@@ -28,3 +29,26 @@ def test_a_failover_stops_before_any_write_when_the_secondarys_cosmos_region_doe
         (cosmos,) = [c for c in report.readiness if c.action == "cosmos_regions"]
         assert cosmos.status == "skipped" and cosmos.data["answered"] is False
 
+
+def test_a_failback_whose_quiesce_fails_brings_back_what_it_had_quiesced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One scale set's quiesce hits a dropped connection (a PATCH, which the SDK does not retry),
+    the other's goes through. The failback stopped there, DNS stayed on the secondary, and the
+    quiesced scale set stayed at zero: DNS pointing at a secondary that does not serve (case 6). The
+    compute now comes back, as it does when the data step fails."""
+    plan = example_plan()
+    with app_on_emulator(plan, None, tmp_path, monkeypatch) as emu:
+        assert run_app(plan, tmp_path, Orchestrators.FAILOVER, instance_id="failover-1").status == "succeeded"
+        clear_log(emu)
+        reset = {"path": "*/virtualMachineScaleSets/worker-cus", "method": "PATCH", "reset": True, "times": 1}
+        emu.set_scenario({"latencies": {"default": 0}, "faults": [reset]})
+        report = run_app(plan, tmp_path, Orchestrators.FAILBACK)
+        assert report.status == "failed"
+        resources = emu.state.snapshot()["resources"].values()
+        capacities = {r["name"]: r["sku"]["capacity"] for r in resources if r["type"].endswith("ScaleSets")}
+        assert capacities == {"web": 4, "worker-cus": 2}
+        assert [w["path"].rsplit("/", 1)[-1] for w in writes(emu, "Microsoft.Sql")] == []  # data stays
+        assert {s.status for s in report.steps if s.kind == "dns"} == {"skipped"}
+        restored = [s for s in report.steps if s.action.startswith("restore_")]
+        assert restored and all(s.ok for s in restored), restored

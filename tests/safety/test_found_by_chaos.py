@@ -33,15 +33,15 @@ def test_a_failover_stops_before_any_write_when_the_secondarys_cosmos_region_doe
 def test_a_failback_whose_quiesce_fails_brings_back_what_it_had_quiesced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One scale set's quiesce hits a dropped connection (a PATCH, which the SDK does not retry),
-    the other's goes through. The failback stopped there, DNS stayed on the secondary, and the
-    quiesced scale set stayed at zero: DNS pointing at a secondary that does not serve (case 6). The
-    compute now comes back, as it does when the data step fails."""
+    """One scale set's quiesce keeps hitting dropped connections, the other's goes through. The
+    failback stopped there, DNS stayed on the secondary, and the quiesced scale set stayed at zero:
+    DNS pointing at a secondary that does not serve (case 6). The compute now comes back, as it does
+    when the data step fails."""
     plan = example_plan()
     with app_on_emulator(plan, None, tmp_path, monkeypatch) as emu:
         assert run_app(plan, tmp_path, Orchestrators.FAILOVER, instance_id="failover-1").status == "succeeded"
         clear_log(emu)
-        reset = {"path": "*/virtualMachineScaleSets/worker-cus", "method": "PATCH", "reset": True, "times": 1}
+        reset = {"path": "*/virtualMachineScaleSets/worker-cus", "method": "PATCH", "reset": True}
         emu.set_scenario({"latencies": {"default": 0}, "faults": [reset]})
         report = run_app(plan, tmp_path, Orchestrators.FAILBACK)
         assert report.status == "failed"
@@ -52,3 +52,20 @@ def test_a_failback_whose_quiesce_fails_brings_back_what_it_had_quiesced(
         assert {s.status for s in report.steps if s.kind == "dns"} == {"skipped"}
         restored = [s for s in report.steps if s.action.startswith("restore_")]
         assert restored and all(s.ok for s in restored), restored
+
+
+def test_a_dropped_connection_on_a_scale_set_write_is_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PATCH is not retried by the SDK (it is not idempotent to it), so one dropped connection on
+    the scale-up failed the compute branch and the whole failover. The branch reads the scale set
+    again and tries again, as it does for a resource group's deletion."""
+    plan = example_plan()
+    reset = {"path": "*/virtualMachineScaleSets/worker-cus", "method": "PATCH", "reset": True, "times": 1}
+    with app_on_emulator(plan, {"faults": [reset]}, tmp_path, monkeypatch) as emu:
+        report = run_app(plan, tmp_path)
+        assert report.status == "succeeded", report.reason
+        patches = [w for w in writes(emu, "/worker-cus") if w["method"] == "PATCH"]
+        assert [p.get("dropped") for p in patches] == ["reset", None]
+        resources = emu.state.snapshot()["resources"].values()
+        assert {r["name"]: r["sku"]["capacity"] for r in resources if r["name"] == "worker-cus"} == {"worker-cus": 2}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from regionshift.plan import load_plan
 from reliability.processes import ROOT
-from reliability.races import attribution, http_race
+from reliability.races import attribution, cli_race, http_race
 
 
 def test_concurrent_http_starts_let_exactly_one_run_act(tmp_path: Path) -> None:
@@ -39,3 +39,10 @@ def test_writes_are_attributed_only_to_the_operation_that_makes_them() -> None:
     assert (
         attribution(plan, f"{sub}/rg-dr-cus/providers/Microsoft.Network/dnsZones/contoso.com/CNAME/www", "PUT") is None
     )
+
+
+def test_two_clis_with_their_own_state_folders_let_exactly_one_act(tmp_path: Path) -> None:
+    """Issue 7, case 4: two CLIs on different state folders had no exclusion at all."""
+    trial = cli_race(ROOT / "plans" / "example.yaml", tmp_path, seed=7, operations=("failover", "failover"))
+    assert trial.violations == [], trial.answers
+    assert trial.acted == ["failover"] and sorted(trial.answers) == ["0", "1"]

@@ -271,6 +271,7 @@ class CaseResult:
     seconds: float
     requests: int
     note: str = ""
+    plan: str = ""  # the plan's name and size
 
     @property
     def passed(self) -> bool:
@@ -285,15 +286,15 @@ def variant(plan: Plan, case: Case) -> Plan:
     return Plan.model_validate(data)
 
 
-def shifted(scenario: dict[str, Any], now: float, speed: float) -> dict[str, Any]:
-    """The case's scenario on the emulator's clock: outage windows moved by `now`."""
+def shifted(scenario: dict[str, Any], now: float, speed: float, estate: dict[str, Any]) -> dict[str, Any]:
+    """The case's scenario on the emulator's clock (outage windows moved by `now`), over `estate`."""
     windows = []
     for window in scenario.get("outage", []):
         moved = {**window, "from": now + float(window.get("from", 0))}
         if window.get("until") is not None:
             moved["until"] = now + float(window["until"])
         windows.append(moved)
-    return {"latencies": {"default": 0}, **scenario, "outage": windows, "speed": speed}
+    return {"latencies": {"default": 0}, **estate, **scenario, "outage": windows, "speed": speed}
 
 
 def open_host(workdir: Path, speed: float) -> DurableHost:
@@ -315,20 +316,25 @@ def run_operation(plan: Plan, workdir: Path, operation: Operation, instance_id: 
 
 
 @contextmanager
-def emulator(plan: Plan, workdir: Path, speed: float) -> Iterator[Emulator]:
+def emulator(plan: Plan, workdir: Path, speed: float, estate: dict[str, Any]) -> Iterator[Emulator]:
     """A fresh emulator the app's settings point at, with the app's own retry policy (the harness
     turns retries down for tests that only read)."""
-    with pytest.MonkeyPatch.context() as patch, app_on_emulator(plan, {"speed": speed}, workdir, patch) as emu:
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        app_on_emulator(plan, {**estate, "speed": speed}, workdir, patch) as emu,
+    ):
         patch.delenv("REGIONSHIFT_RETRY_TOTAL")
         reset_default_clients()
         yield emu
 
 
-def run_case(case: Case, plan: Plan, workdir: Path) -> CaseResult:
-    """Run one case on a fresh emulator and check the invariants."""
+def run_case(case: Case, plan: Plan, workdir: Path, estate: dict[str, Any] | None = None) -> CaseResult:
+    """Run one case on a fresh emulator and check the invariants. `estate`: scenario keys the plan
+    needs whatever the case (a large plan's vCPU quotas)."""
     plan = variant(plan, case)
+    estate = estate or {}
     began = time.monotonic()
-    with emulator(plan, workdir, case.speed) as emu:
+    with emulator(plan, workdir, case.speed, estate) as emu:
         note = ""
         if case.operation == "failback":
             setup = run_operation(plan, workdir, "failover", "setup-failover", case)
@@ -337,7 +343,7 @@ def run_case(case: Case, plan: Plan, workdir: Path) -> CaseResult:
         emu.state.tick()
         before = emu.state.snapshot()
         emu.state.request_log.clear()
-        emu.set_scenario(shifted(case.scenario, emu.state.clock.now(), case.speed))
+        emu.set_scenario(shifted(case.scenario, emu.state.clock.now(), case.speed, estate))
         report = run_operation(plan, workdir, case.operation, f"{case.operation}-{case.name}", case)
         emu.state.tick()
         trial = Trial(
@@ -353,8 +359,15 @@ def run_case(case: Case, plan: Plan, workdir: Path) -> CaseResult:
     violations = check(trial)
     if note:
         violations.insert(0, Violation("wrong_state", note))
-    return CaseResult(case, trial.claimed, violations, time.monotonic() - began, len(trial.requests), note)
+    size = len(plan.sql_failover_groups) + len(plan.cosmos_accounts) + len(plan.scale_sets) + len(plan.dns_records)
+    seconds = time.monotonic() - began
+    return CaseResult(case, trial.claimed, violations, seconds, len(trial.requests), note, f"{plan.name} ({size})")
 
 
 # The bounded form tests/reliability runs in CI: one case of each kind of fault, quick ones.
 CI_CASES = ("F02", "F06", "F07", "F08", "F14", "F22", "F23", "B02", "B04", "B10", "D03", "D05")
+# Cases that name no resource of the example plan, run again on a generated estate
+# (regionshift_emulator.estates) of ESTATE_SIZE resources, with the quotas it needs.
+ESTATE_CASES = ("F01", "F02", "F03", "F07", "F08", "F10", "F11", "F12", "F14", "B01", "B02", "B03", "D01", "D03")
+ESTATE_SIZE = 100
+ESTATE_QUOTAS = {"quotas": {"standardDSv5Family": 10_000, "cores": 10_000}}

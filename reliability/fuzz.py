@@ -414,6 +414,7 @@ def stack_properties(stack: Stack) -> dict[str, Callable[[Any], str]]:
 def run_fuzz(total: int, seed: int, workdir: Path | None = None) -> list[FuzzPart]:
     """About `total` examples across the five parts (SHARES), then the no-write check."""
     workdir = workdir or Path(tempfile.mkdtemp(prefix="reliability-fuzz-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     budget = {name: max(1, round(total * share)) for name, share in SHARES.items()}
     parts = {name: FuzzPart(name) for name in SHARES}

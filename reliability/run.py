@@ -22,7 +22,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from regionshift.plan import Plan
+from regionshift_emulator.estates import generated_plan
 from regionshift_emulator.harness import example_plan
 from reliability import faults, fuzz, kills, races
 from reliability.invariants import CATEGORIES, Violation
@@ -57,14 +60,19 @@ def say(text: str) -> None:
 
 
 def run_matrix(args: argparse.Namespace, workdir: Path) -> tuple[Part, list[faults.CaseResult]]:
+    """Every case on the example plan; the cases that name none of its resources on an estate too."""
     cases = [c for c in faults.MATRIX if args.matrix == "all" or c.name in faults.CI_CASES]
-    part = Part("fault matrix", f"{len(cases)} cases")
-    plan = example_plan()
+    runs: list[tuple[faults.Case, Plan, dict[str, Any]]] = [(c, example_plan(), {}) for c in cases]
+    if args.matrix == "all":
+        big = generated_plan(faults.ESTATE_SIZE)
+        runs += [(c, big, faults.ESTATE_QUOTAS) for c in cases if c.name in faults.ESTATE_CASES]
+    part = Part("fault matrix", f"{len(runs)} cases ({len(cases)} faults x operations, on 1 or 2 plans)")
     results = []
-    for case in cases:
-        result = faults.run_case(case, plan, workdir / case.name)
-        say(f"  {case.name} {case.operation} {'pass' if result.passed else 'FAIL'} ({result.seconds:.0f} s)")
-        part.add(case.name, result.violations)
+    for i, (case, plan, needs) in enumerate(runs):
+        result = faults.run_case(case, plan, workdir / f"{i}-{case.name}", needs)
+        verdict = "pass" if result.passed else "FAIL"
+        say(f"  {case.name} {case.operation} on {result.plan}: {verdict} ({result.seconds:.0f} s)")
+        part.add(f"{case.name} on {result.plan}", result.violations)
         results.append(result)
     return part, results
 
@@ -129,11 +137,13 @@ class Results:
     fuzz: list[fuzz.FuzzPart] = field(default_factory=list)
 
 
-MATRIX_INTRO = """Each case runs on a fresh emulator seeded from plans/example.yaml; a failback case first fails
-over with nothing broken. Expected end: *secondary* (served from the secondary: data, compute and DNS
-there), *primary* (DNS still on the primary), *untouched* (not one write), *home* (everything back, the
-failover group gone), *whole* (on one side entirely, DNS with it), *clean* (a drill left nothing
-behind and production as it was)."""
+MATRIX_INTRO = """Each case runs on a fresh emulator seeded from its plan: plans/example.yaml, and for the faults
+that name none of its resources also a generated estate of about 100 resources over three
+subscriptions (regionshift_emulator/estates.py). A failback case first fails over with nothing
+broken. Expected end: *secondary* (served from the secondary: data, compute and DNS there), *primary*
+(DNS still on the primary), *untouched* (not one write), *home* (everything back, the failover group
+gone), *whole* (on one side entirely, DNS with it), *clean* (a drill left nothing behind and
+production as it was)."""
 KILLS_INTRO = """A chain is one emulator process and three CLI trials on it, each SIGKILLed at seeded random
 moments and run again until it ends: a failover while SQL is down in the primary (so it takes a forced
 failover), then a failback, then a drill (reliability/kills.py)."""
@@ -143,11 +153,11 @@ def sections(results: Results) -> list[str]:
     lines: list[str] = []
     if results.matrix:
         lines += ["", "## The fault matrix", "", MATRIX_INTRO, ""]
-        lines += [row("case", "operation", "injected", "expected", "claimed", "result"), row(*["---"] * 6)]
+        lines += [row("case", "plan", "operation", "injected", "expected", "claimed", "result"), row(*["---"] * 7)]
         for r in results.matrix:
             c = r.case
             expected = f"{c.expected.status}, {c.expected.end}"
-            lines.append(row(c.name, c.operation, c.injected, expected, r.claimed, outcome(r.violations)))
+            lines.append(row(c.name, r.plan, c.operation, c.injected, expected, r.claimed, outcome(r.violations)))
     if results.kills:
         lines += ["", "## Kills", "", KILLS_INTRO, ""]
         lines += [row("operation", "trials", "kills", "CLI runs", "claimed succeeded", "broken"), row(*["---"] * 6)]

@@ -28,11 +28,13 @@ Four kinds of violation, the figures RELIABILITY.md counts (target: zero each):
 Only the report's claims are read from regionshift (what it *says* happened); everything they are
 checked against comes from the emulator.
 
-Sources of the rules checked: SQL forced failover is the outage path only ("Use forced failover only
-when the primary is unavailable", Learn: "Failover groups overview & best practices - Azure SQL
-Database"); Cosmos DB's offline region is "only for disaster recovery" when the region is out (Learn:
-"Perform manual failover" / `az cosmosdb offline-region`); an answer that is a 5xx is not an
-answer (`regionshift.safety.answered`).
+Sources of the rules checked: a SQL failover group's `forceFailoverAllowDataLoss` is the failover
+that may lose data, the planned `failover` the one that "will either succeed without losing data or
+fail and roll back" (Learn, Switch-AzSqlDatabaseFailoverGroup, `-AllowDataLoss`; REST: Failover Groups
+- Force Failover Allow Data Loss); a Cosmos DB priority change needs every region, and taking a
+region offline (REST: Database Accounts - Offline Region) is the outage path that Microsoft alone
+undoes (NOTES: "Azure behaviour that DR depends on"); what is not an answer is a 5xx or a 429
+(`regionshift.safety.answered`).
 """
 
 from __future__ import annotations

@@ -177,7 +177,9 @@ def sections(results: Results) -> list[str]:
     return lines
 
 
-def render(args: argparse.Namespace, parts: list[Part], results: Results, began: datetime, seconds: float) -> str:
+def render(
+    args: argparse.Namespace, parts: list[Part], results: Results, began: datetime, seconds: float, revision: str
+) -> str:
     command = "python -m reliability.run " + shlex.join(sys.argv[1:])
     seeds = (
         f"{args.seed} (kill chain *i* and HTTP race *i* use {args.seed} + *i*; the fuzz parts draw their seeds "
@@ -194,7 +196,7 @@ def render(args: argparse.Namespace, parts: list[Part], results: Results, began:
         "",
         f"- **When**: {began:%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} minutes",
         f"- **Machine**: {machine()}",
-        f"- **Commit**: {commit()}",
+        f"- **Commit**: {revision}",
         f"- **Command**: `{command}`",
         f"- **Seeds**: {seeds}",
         "",
@@ -226,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"--parts: unknown part {unknown[0]!r} (known: matrix, kills, races, fuzz)")
     runners = {"matrix": run_matrix, "kills": run_kills, "races": run_races, "fuzz": run_fuzz}
-    began, start = datetime.now(UTC), time.monotonic()
+    began, start, revision = datetime.now(UTC), time.monotonic(), commit()  # what runs is what is checked out now
     parts: list[Part] = []
     results = Results()
     with tempfile.TemporaryDirectory(prefix="reliability-") as tmp:
@@ -238,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             say(f"{name}: {part.tried}, {sum(part.counts.values())} broken ({part.seconds:.0f} s)")
             parts.append(part)
             setattr(results, name, found)
-    args.out.write_text(render(args, parts, results, began, time.monotonic() - start), encoding="utf-8")
+    args.out.write_text(render(args, parts, results, began, time.monotonic() - start, revision), encoding="utf-8")
     say(f"wrote {args.out}")
     return 1 if any(sum(p.counts.values()) for p in parts) else 0
 

@@ -145,6 +145,17 @@ def mutated(draw: st.DrawFn, base: Any, mutations: int = 3) -> Any:
 
 # --- plans and scenarios (no server) ------------------------------------------------------------
 
+
+def clear_error(parse: Callable[[Any], Any], value: Any, what: str) -> str:
+    """'' when `parse` takes the value, or refuses it with the library's error saying why; any other
+    exception escapes to `run_property`, which records it."""
+    try:
+        parse(value)
+    except RegionshiftError as exc:
+        return "" if str(exc).strip() else f"a {what} error with no message"
+    return ""
+
+
 EXAMPLE = yaml.safe_load(EXAMPLE_PLAN.read_text())
 plan_texts = st.one_of(
     mutated(EXAMPLE).map(lambda d: yaml.safe_dump(d, allow_unicode=True)),
@@ -158,11 +169,9 @@ def plan_property(workdir: Path) -> Callable[[str], str]:
     target = workdir / "fuzzed.yaml"
 
     def check(text: str) -> str:
-        try:
-            parse_plan(text)
-        except RegionshiftError as exc:
-            if not str(exc).strip():
-                return "a plan error with no message"
+        problem = clear_error(parse_plan, text, "plan")
+        if problem:
+            return problem
         target.write_text(text, encoding="utf-8", errors="surrogateescape")
         result = runner.invoke(cli_app, ["validate", str(target)])
         if (
@@ -205,11 +214,9 @@ scenarios = st.one_of(
 
 def scenario_property(emulator: Emulator) -> Callable[[Any], str]:
     def check(value: Any) -> str:
-        try:
-            parse_scenario(value)
-        except RegionshiftError as exc:
-            if not str(exc).strip():
-                return "a scenario error with no message"
+        problem = clear_error(parse_scenario, value, "scenario")
+        if problem:
+            return problem
         status, _, body = raw(emulator, "PUT", "_emulator/scenario", body=value)
         if status not in (200, 400):
             return f"PUT /_emulator/scenario answered {status}: {body}"

@@ -327,18 +327,17 @@ def _claim(estate: Estate, operation: str, step: dict[str, Any]) -> tuple[str, s
     plan, kind, action = estate.plan, step.get("kind"), str(step.get("action", ""))
     resource = str(step.get("resource", ""))
     want = _target(operation, action)
-    if kind == "sql":
+    replicas: dict[str, tuple[list[Any], Any, str]] = {
+        "sql": (plan.sql_failover_groups, estate.sql_primary_side, "its primary is in"),
+        "cosmos": (plan.cosmos_accounts, estate.cosmos_write_side, "it writes in"),
+    }
+    if kind in replicas:
+        items, side_of, where = replicas[str(kind)]
         name = resource.rstrip("/").rsplit("/", 1)[-1].lower()
-        for g in plan.sql_failover_groups:
-            if g.name.lower() == name:
-                side = estate.sql_primary_side(g)
-                return f"sql {g.name}", "" if side == want else f"its primary is in the {side}"
-    if kind == "cosmos":
-        name = resource.rstrip("/").rsplit("/", 1)[-1].lower()
-        for a in plan.cosmos_accounts:
-            if a.name.lower() == name:
-                side = estate.cosmos_write_side(a)
-                return f"cosmos {a.name}", "" if side == want else f"it writes in the {side}"
+        for item in items:
+            if item.name.lower() == name:
+                side = side_of(item)
+                return f"{kind} {item.name}", "" if side == want else f"{where} the {side}"
     if kind == "dns" and action.startswith(("switch_to_", "restore_switch_to_")):
         side_wanted: Side = "primary" if action.endswith("primary") else "secondary"
         for r in plan.dns_records:

@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from regionshift_emulator.testing import read_env_file
+
 ROOT = Path(__file__).resolve().parents[1]
 SPEED = 60.0  # emulated seconds per real second: the emulator's and the CLI host's clocks
 
@@ -73,19 +75,20 @@ class EmulatorProcess:
         self._tls = ssl.create_default_context(cafile=self.env["REGIONSHIFT_CA_BUNDLE"])
 
     def _read_env(self, path: Path) -> dict[str, str]:
+        """The env file once the emulator has written all of it (its last line names the logs endpoint)."""
         deadline = time.monotonic() + 60
-        while not path.exists():
+        while True:
+            try:
+                values = read_env_file(path)
+            except (OSError, ValueError):  # not there yet, or half written
+                values = {}
+            if "REGIONSHIFT_LOGS_ENDPOINT" in values:
+                return values
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise ProcessError(
-                    f"the emulator did not start: {self.process.stderr.read() if self.process.stderr else ''}"
-                )
+                errors = self.process.stderr.read() if self.process.stderr else ""
+                raise ProcessError(f"the emulator did not start: {errors}")
             time.sleep(0.05)
-        values = {}
-        for line in path.read_text().splitlines():
-            key, _, value = line.removeprefix("export ").partition("=")
-            values[key] = value.strip("'\"")
-        return values
 
     def admin(self, method: str, path: str, body: Any = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None

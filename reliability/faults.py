@@ -33,7 +33,7 @@ from regionshift.names import Orchestrators
 from regionshift.plan import Plan
 from regionshift_emulator.harness import app_on_emulator
 from regionshift_emulator.server import Emulator
-from reliability.invariants import Expectation, Operation, Trial, Violation, check
+from reliability.invariants import WRONG_STATE, Expectation, Operation, Trial, Violation, check
 from reliability.processes import SPEED
 
 ORCHESTRATORS = {"failover": Orchestrators.FAILOVER, "failback": Orchestrators.FAILBACK, "drill": Orchestrators.DRILL}
@@ -358,7 +358,7 @@ def run_case(case: Case, plan: Plan, workdir: Path, estate: dict[str, Any] | Non
         )
     violations = check(trial)
     if note:
-        violations.insert(0, Violation("wrong_state", note))
+        violations.insert(0, Violation(WRONG_STATE, note))
     size = len(plan.sql_failover_groups) + len(plan.cosmos_accounts) + len(plan.scale_sets) + len(plan.dns_records)
     seconds = time.monotonic() - began
     return CaseResult(case, trial.claimed, violations, seconds, len(trial.requests), note, f"{plan.name} ({size})")

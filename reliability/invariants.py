@@ -63,6 +63,8 @@ OUTSIDE_PLAN = "outside_plan"
 UNJUSTIFIED_DATA_LOSS = "unjustified_data_loss"
 LOST_WRITE = "lost_write"
 CATEGORIES = (WRONG_STATE, OUTSIDE_PLAN, UNJUSTIFIED_DATA_LOSS, LOST_WRITE)
+# Not one of the four, but broken all the same: a traceback, a 500, a run that hung or printed nothing.
+UNCLEAN = "unclean"
 
 WRITE_METHODS = {"PUT", "POST", "PATCH", "DELETE"}
 DATA_LOSS_SUFFIXES = {"/forcefailoverallowdataloss": "sql", "/offlineregion": "cosmos"}

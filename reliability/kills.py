@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from regionshift.plan import Plan, load_plan
-from reliability.invariants import Expectation, Operation, Trial, Violation, check
+from reliability.invariants import UNCLEAN, Expectation, Operation, Trial, Violation, check
 from reliability.processes import ROOT, EmulatorProcess, ProcessError, cli_env, last_json, regionshift_command
 
 RUN_TIMEOUT = 600.0  # real seconds a run that is not killed may take
@@ -108,7 +108,11 @@ def run_chain(chain: int, plan_path: Path, workdir: Path, seed: int, max_kills: 
             folder = workdir / operation
             env = cli_env(emulator, folder, workdir / "leases")
             command = regionshift_command(operation, str(plan_path), "--json", "--report-dir", str(folder / "reports"))
-            trial.kills, trial.runs, done = drive(command, env, rng, rng.randint(1, max_kills))
+            try:
+                trial.kills, trial.runs, done = drive(command, env, rng, rng.randint(1, max_kills))
+            except ProcessError as exc:  # the run that was not killed never ended
+                trial.violations.append(Violation(UNCLEAN, str(exc)))
+                break
             trial.exit_code = done.returncode
             report = last_json(done.stdout)
             result = Trial(
@@ -124,7 +128,7 @@ def run_chain(chain: int, plan_path: Path, workdir: Path, seed: int, max_kills: 
             trial.claimed = result.claimed
             trial.violations = check(result)
             if "Traceback" in done.stderr:
-                trial.violations.append(Violation("wrong_state", f"a traceback on stderr: {done.stderr[-300:]}"))
+                trial.violations.append(Violation(UNCLEAN, f"a traceback on stderr: {done.stderr[-300:]}"))
             if trial.violations:
                 break  # the next trial would start from a state this one got wrong
     return trials

@@ -25,13 +25,15 @@ import random
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from regionshift.plan import Plan, load_plan
 from reliability.estate import group_path, sql_group_path
-from reliability.invariants import Expectation, Trial, Violation, check, writes
+from reliability.invariants import UNCLEAN, WRONG_STATE, Expectation, Trial, Violation, check, writes
 from reliability.processes import (
     ROOT,
     EmulatorProcess,
@@ -161,20 +163,20 @@ def judge(trial: RaceTrial, plan: Plan, emulator: EmulatorProcess, runs: list[tu
     trial.acted = [op for op, _ in acting]
     for op, report in runs:
         if (op, report) not in acting and report.get("steps"):
-            trial.violations.append(Violation("wrong_state", f"a refused {op} reports steps: {report['steps'][:1]}"))
+            trial.violations.append(Violation(WRONG_STATE, f"a refused {op} reports steps: {report['steps'][:1]}"))
     if len(acting) != 1:
-        trial.violations.append(Violation("wrong_state", f"{len(acting)} runs acted: {trial.acted or 'none'}"))
+        trial.violations.append(Violation(WRONG_STATE, f"{len(acting)} runs acted: {trial.acted or 'none'}"))
         return
     operation, report = acting[0]
     made = writes(requests)
     others = {str(attribution(plan, str(w["path"]), str(w["method"]))) for w in made} - {"None", operation}
     if others:
-        trial.violations.append(Violation("wrong_state", f"the {operation} acted, but {sorted(others)} wrote too"))
+        trial.violations.append(Violation(WRONG_STATE, f"the {operation} acted, but {sorted(others)} wrote too"))
     seen: dict[str, int] = {}
     for w in made:
         key = f"{w['method']} {w['path']}".lower()
         seen[key] = seen.get(key, 0) + 1
-    trial.violations += [Violation("wrong_state", f"{k} was sent {n} times") for k, n in seen.items() if n > 1]
+    trial.violations += [Violation(WRONG_STATE, f"{k} was sent {n} times") for k, n in seen.items() if n > 1]
     trial.violations += check(
         Trial(
             plan=plan,
@@ -205,9 +207,9 @@ def http_race(plan_path: Path, workdir: Path, seed: int, starts: int = 6) -> Rac
             trial.answers = [str(status) for status, _ in answers]
             for op, (status, body) in zip(operations, answers, strict=True):
                 if status not in (202, 409):
-                    trial.violations.append(Violation("wrong_state", f"POST {op} answered {status}: {body}"))
+                    trial.violations.append(Violation(UNCLEAN, f"POST {op} answered {status}: {body}"))
                 elif status == 409 and f"-{plan.name}" not in json.dumps(body):
-                    trial.violations.append(Violation("wrong_state", f"a 409 that names no run: {body}"))
+                    trial.violations.append(Violation(UNCLEAN, f"a 409 that names no run: {body}"))
             ended = [(op, serve.report(f"{op}-{plan.name}")) for op in ("failover", "failback")]
             judge(trial, plan, emulator, [(op, r) for op, r in ended if r is not None])
         finally:
@@ -228,7 +230,7 @@ def cli_race(plan_path: Path, workdir: Path, seed: int, operations: tuple[str, s
         for op, d in zip(operations, done, strict=True):
             report = last_json(d.stdout)
             if "Traceback" in d.stderr or report is None:
-                trial.violations.append(Violation("wrong_state", f"{op} printed no report: {d.stderr[-300:]}"))
+                trial.violations.append(Violation(UNCLEAN, f"{op} printed no report: {d.stderr[-300:]}"))
             else:
                 runs.append((op, report))
         judge(trial, plan, emulator, runs)
@@ -247,7 +249,7 @@ def cli_beside_serve(plan_path: Path, workdir: Path, seed: int) -> RaceTrial:
             done, (status, body) = at_once([cli, lambda: serve.call("POST", f"/api/plans/{plan.name}/failover", b"")])
             trial.answers = [str(done.returncode), str(status)]
             if status != 202:
-                trial.violations.append(Violation("wrong_state", f"POST failover answered {status}: {body}"))
+                trial.violations.append(Violation(UNCLEAN, f"POST failover answered {status}: {body}"))
             runs = [("failover", r) for r in (last_json(done.stdout), serve.report(f"failover-{plan.name}")) if r]
             judge(trial, plan, emulator, runs)
         finally:
@@ -256,8 +258,19 @@ def cli_beside_serve(plan_path: Path, workdir: Path, seed: int) -> RaceTrial:
 
 
 def run_races(plan_path: Path, workdir: Path, *, http_trials: int, seed: int) -> list[RaceTrial]:
-    trials = [http_race(plan_path, workdir / f"http{i}", seed + i) for i in range(http_trials)]
-    trials.append(cli_race(plan_path, workdir / "cli-failovers", seed, ("failover", "failover")))
-    trials.append(cli_race(plan_path, workdir / "cli-failover-failback", seed, ("failover", "failback")))
-    trials.append(cli_beside_serve(plan_path, workdir / "cli-serve", seed))
+    def http(i: int) -> RaceTrial:
+        return http_race(plan_path, workdir / f"http{i}", seed + i)
+
+    races: list[tuple[str, Callable[[], RaceTrial]]] = [(f"http {i}", partial(http, i)) for i in range(http_trials)]
+    races += [
+        ("cli failover | failover", partial(cli_race, plan_path, workdir / "cli-ff", seed, ("failover", "failover"))),
+        ("cli failover | failback", partial(cli_race, plan_path, workdir / "cli-fb", seed, ("failover", "failback"))),
+        ("cli+serve failover | failover", partial(cli_beside_serve, plan_path, workdir / "cli-serve", seed)),
+    ]
+    trials = []
+    for name, race in races:
+        try:
+            trials.append(race())
+        except ProcessError as exc:  # a run that never ended, or a serve that never answered
+            trials.append(RaceTrial(name, seed, [], violations=[Violation(UNCLEAN, str(exc))]))
     return trials

@@ -28,16 +28,16 @@ from regionshift.plan import Plan
 from regionshift_emulator.estates import generated_plan
 from regionshift_emulator.harness import example_plan
 from reliability import faults, fuzz, kills, races
-from reliability.invariants import CATEGORIES, Violation
+from reliability.invariants import CATEGORIES, UNCLEAN, Violation
 from reliability.processes import ROOT
 
-OTHER = "other"  # a traceback, a 500, a hang, a refusal that is not clean: broken, but none of the four
+OTHER = UNCLEAN  # a traceback, a 500, a hang, a run that printed nothing: broken, but none of the four
 LABELS = {
     "wrong_state": "wrong end state",
     "outside_plan": "write outside the plan",
     "unjustified_data_loss": "unjustified data-loss action",
     "lost_write": "lost write",
-    OTHER: "traceback, 500, hang",
+    OTHER: "traceback, 500, hang, or a write from an input",
 }
 
 

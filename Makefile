@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit clean
+.PHONY: demo test lint typecheck unit clean reliability
 
 $(STAMP): pyproject.toml requirements.txt requirements-emulator.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# The chaos suite with the figures' budgets (100+ kills, 10,000 fuzzed inputs, the whole fault matrix):
+# about half an hour on two cores; writes RELIABILITY.md. tests/reliability/ runs a bounded form in `make test`.
+reliability: $(STAMP)
+	$(BIN)/python -m reliability.run
 
 clean:
 	rm -rf $(VENV) .regionshift reports

@@ -23,7 +23,7 @@ from regionshift.plan import Plan, PlanContext, ScaleSet
 
 bp = df.Blueprint()
 INSTANCE_POLL_SECONDS = 10.0  # between counts of running instances, once Azure accepted the change
-MAX_STARTS = 3  # a create or update refused or failed this often fails the branch
+MAX_STARTS = 3  # a create or update refused (transiently) or failed this often fails the branch
 DELETE_ATTEMPTS = 6  # a transient failure to delete a group is retried, with back-off
 
 
@@ -79,9 +79,12 @@ def _scale_set(context: Any) -> Generator[Any, Any, dict[str, Any]]:
             starts += 1
             begun = Begun.model_validate((yield context.call_activity(Activities.SCALE_SET_BEGIN, raw)))
             last = begun.detail
-            if begun.outcome == "refused":
+            if begun.outcome == "refused" and (not begun.data.get("retry") or starts >= MAX_STARTS):
                 return end("failed", begun.detail)
-            acted = acted or begun.outcome != "done"
+            if begun.outcome == "refused":  # transient (no answer, 5xx, 429): read again, then try again
+                yield from sleep(context, poll_delay(5.0 * 2**starts), deadline)
+            else:
+                acted = acted or begun.outcome != "done"
             if begun.handle is not None:
                 context.set_custom_status({"kind": "scale_set", "resource": found.resource, "state": "waiting"})
                 status = yield from wait_for_operation(context, begun.handle, deadline)

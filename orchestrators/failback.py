@@ -5,8 +5,8 @@
    region answers and is online again, the DNS records exist. The refusal names what is not ready.
 2. Quiesce: scale the secondary's scale sets to zero, so no more data changes there.
 3. Fail every data replica back with a planned failover — never a forced one.
-   If that fails, compute is brought back up in the secondary and DNS stays there: the workload
-   keeps serving from the secondary, and the report says so.
+   If that fails (or the quiesce itself failed), compute is brought back up in the secondary and DNS
+   stays there: the workload keeps serving from the secondary, and the report says so.
 4. Only when all data is back and the split-brain guard read it in the primary: switch DNS back.
 5. Only when DNS is back: delete the failover resource group (only if regionshift created it and
    everything in it).
@@ -118,15 +118,7 @@ def _failback(
                 }
             )
             undone = outcomes((yield from run_branches(context, replica_branches(back, "to_secondary", key="undo"))))
-            restore = [s for s in plan.scale_sets if s.mode == "scale"]
-            branches = scale_set_branches(context_plan, restore, key="restore")
-            if any(s.mode == "create" for s in plan.scale_sets):
-                creates = [s for s in plan.scale_sets if s.mode == "create"]
-                branches += scale_set_branches(
-                    context_plan, creates, key="restore", resource_group=plan.failover_resource_group
-                )
-            restored = undone + outcomes((yield from run_branches(context, branches)))
-            steps += [s.model_copy(update={"action": f"restore_{s.action}"}) for s in restored]
+            steps += restored(undone + (yield from _restore_compute(context, plan)))
     else:
         steps += [
             skipped("sql", g.name, "planned_failover", "not started: quiesce failed") for g in plan.sql_failover_groups
@@ -134,6 +126,10 @@ def _failback(
         steps += [
             skipped("cosmos", a.name, "planned_failover", "not started: quiesce failed") for a in plan.cosmos_accounts
         ]
+        # Some scale sets may have gone to zero before another's quiesce failed: DNS stays on the
+        # secondary, so everything there serves again.
+        context.set_custom_status(progress("restore", steps, total))
+        steps += restored((yield from _restore_compute(context, plan)))
 
     data_back = all(s.ok for s in steps)
     if data_back:
@@ -166,3 +162,19 @@ def _failback(
         )
 
     return (yield from finish(context, "failback", plan, request, started_at, steps, total, readiness, lease))
+
+
+def _restore_compute(context: Any, plan: Plan) -> Generator[Any, Any, list[StepOutcome]]:
+    """Every scale set back at its capacity in the secondary (`yield from`)."""
+    context_plan = plan.context()
+    branches = scale_set_branches(context_plan, [s for s in plan.scale_sets if s.mode == "scale"], key="restore")
+    creates = [s for s in plan.scale_sets if s.mode == "create"]
+    if creates:
+        branches += scale_set_branches(
+            context_plan, creates, key="restore", resource_group=plan.failover_resource_group
+        )
+    return outcomes((yield from run_branches(context, branches)))
+
+
+def restored(steps: list[StepOutcome]) -> list[StepOutcome]:
+    return [s.model_copy(update={"action": f"restore_{s.action}"}) for s in steps]

@@ -1,6 +1,6 @@
 """Helpers for tests and tools that talk to a running emulator (shipped as a module, as durabletask's
 `testing` is): build real SDK clients against it, make raw HTTPS calls, fetch a token, wait for its
-threads, read its request log, and write a scale set body as the app writes one.
+threads, read its request log and its env file, and write a scale set body as the app writes one.
 
 Clients use DefaultAzureCredential with nothing but the emulator's env vars, which must be in
 `os.environ` when a token is fetched (MSAL reads IDENTITY_ENDPOINT per request).
@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import ssl
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from azure.identity import DefaultAzureCredential
@@ -93,6 +95,16 @@ def logged(emulator: Emulator, path_part: str) -> list[dict[str, Any]]:
     """The emulator's request log entries whose path contains `path_part` (case-insensitive)."""
     with emulator.state.lock:
         return [dict(e) for e in emulator.state.request_log if path_part.lower() in e["path"].lower()]
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The variables of an env file `Emulator.write_env_file` wrote (`export NAME=value`, shell-quoted)."""
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("export "):
+            name, _, value = line.removeprefix("export ").partition("=")
+            values[name] = shlex.split(value)[0] if value else ""
+    return values
 
 
 def scale_set_body(

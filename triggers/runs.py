@@ -36,6 +36,10 @@ from triggers.common import (
 bp = df.Blueprint()
 OPERATIONS = {"failover": Orchestrators.FAILOVER, "failback": Orchestrators.FAILBACK, "drill": Orchestrators.DRILL}
 EXCLUSIVE = ("failover", "failback", "drill")
+# The words of DTFx's OrchestrationAlreadyExistsException, which the extension's HTTP API answers with
+# (and the SDK raises) when a start finds the instance running: "An Orchestration instance with the
+# status Running already exists." (DurableTask.Core, TaskHubClient; tests/host/test_start_conflicts.py).
+ALREADY_EXISTS = "already exists"
 _MAX_LIST = 100
 
 
@@ -84,6 +88,12 @@ async def start_run(req: func.HttpRequest, client: df.DurableOrchestrationClient
         status = await client.get_status(instance_id)
         if status and runtime_status(status) in ACTIVE:
             return error(409, f"a {operation} of plan {plan.name!r} is unfinished", [f"instance: {instance_id}"])
+        if status and ALREADY_EXISTS in str(exc):
+            # The racing run was there when this start was refused, and has ended since (one refused
+            # by the plan's run lease ends at once): this start lost the race all the same.
+            return error(
+                409, f"a {operation} of plan {plan.name!r} was started at the same moment", [f"instance: {instance_id}"]
+            )
         log.error("starting %s failed: %s", instance_id, exc)
         return error(503, f"the {operation} could not be started; try again")
     # Runs of one plan exclude each other through the plan's run lease too (orchestrators/lease.py),

@@ -119,9 +119,10 @@ def begin(
     except HttpResponseError as exc:
         if exc.status_code == 409:
             return Begun(outcome="in_progress", detail=describe_error(exc))
-        return Begun(outcome="refused", detail=describe_error(exc))
-    except AzureError as exc:
-        return Begun(outcome="refused", detail=describe_error(exc))
+        transient = exc.status_code is None or exc.status_code >= 500 or exc.status_code == 429
+        return Begun(outcome="refused", detail=describe_error(exc), data={"retry": transient})
+    except AzureError as exc:  # no answer at all (a dropped connection): the branch reads again and retries
+        return Begun(outcome="refused", detail=describe_error(exc), data={"retry": True})
     return Begun(outcome="started" if handle else "in_progress", handle=handle, detail=what)
 
 

@@ -400,6 +400,13 @@ def check_cosmos(clients: AzureClients, plan: PlanContext, account: CosmosAccoun
         )
     if priority is None:
         return step.failed(f"{display_name(secondary)} has no failover priority", **data)
+    # ARM answers for the account from anywhere; the region writes would move to must answer itself
+    # (regionshift.safety TARGET_MUST_ANSWER), as the Cosmos DB branch asks it before any move.
+    target = cosmos._side(clients, acct, secondary)
+    if not target.answered:
+        return step.outcome(
+            "skipped", f"{display_name(secondary)} does not answer ({target.detail})", answered=False, **data
+        )
     return step.done(
         f"{display_name(secondary)} has failover priority {priority}; writes go to {data['write_region']}", **data
     )

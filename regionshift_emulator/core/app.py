@@ -108,7 +108,11 @@ class EmulatorApp:
         return error_response(answer)
 
     def _hold(self, request: Request, seconds: float) -> bool:
-        """`outages.hold`, counted in `state.held` (never under the state lock while it waits)."""
+        """`outages.hold`, counted in `state.held` (never under the state lock while it waits).
+
+        The body is read first: `hold` takes a readable socket for a client that went away, and an
+        unread body keeps it readable."""
+        request.get_data(cache=True)
         with self.state.lock:
             self.state.held += 1
         try:

@@ -5,8 +5,10 @@ by its hash in the page's Content-Security-Policy. The script fetches the same p
 two seconds and swaps in its `<main>`, so the page is rendered (and escaped) in one place, here,
 and a browser that blocks scripts still follows the run through a `<noscript>` meta refresh. It
 stops once the run has finished and its report is on the page. The function key the page was
-opened with (`?code=`) is carried in its own links and nowhere else; `Referrer-Policy: no-referrer`
-keeps it out of other sites' logs. Every value from a plan, a run or Azure is escaped.
+opened with (`?code=`) is carried in its own links and nowhere else: written into them where the
+Functions host hands the function its `code` parameter, else added by the script from the page's
+own address (`regionshift serve` keeps the key from functions); `Referrer-Policy: no-referrer` keeps
+it out of other sites' logs. Every value from a plan, a run or Azure is escaped.
 """
 
 from __future__ import annotations
@@ -27,6 +29,16 @@ REFRESH_SECONDS = 2
 _SCRIPT = """(function () {
   var live = document.getElementById("live");
   var note = document.getElementById("conn");
+  function keyed() {
+    var key = new URLSearchParams(location.search).get("code");
+    if (!key) { return; }
+    live.querySelectorAll("a.keyed").forEach(function (a) {
+      var url = new URL(a.getAttribute("href"), location.href);
+      if (url.searchParams.has("code")) { return; }
+      url.searchParams.set("code", key);
+      a.setAttribute("href", url.pathname + url.search);
+    });
+  }
   function again(ms) { setTimeout(tick, ms); }
   function tick() {
     fetch(location.href, {cache: "no-store", credentials: "same-origin"}).then(function (r) {
@@ -36,7 +48,7 @@ _SCRIPT = """(function () {
       var next = new DOMParser().parseFromString(text, "text/html");
       var fresh = next.getElementById("live");
       if (!fresh) { throw new Error("not a run page"); }
-      live.replaceWith(fresh); live = fresh; document.title = next.title;
+      live.replaceWith(fresh); live = fresh; document.title = next.title; keyed();
       note.textContent = "";
       if (live.getAttribute("data-final") !== "yes") { again(%d); }
     }).catch(function (err) {
@@ -44,6 +56,7 @@ _SCRIPT = """(function () {
       again(%d * 2);
     });
   }
+  keyed();
   if (live.getAttribute("data-final") !== "yes") { again(%d); }
 })();""".replace("%d", str(REFRESH_SECONDS * 1000))
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
@@ -232,7 +245,7 @@ def _finished(view: LiveRun, key_query: str) -> str:
     reason = f"<p>{e(report.reason)}</p>" if report.reason else ""
     return (
         f'<section class="card" id="report"><h2>Report</h2>{reason}'
-        f'<p><a id="report-link" href="{e(page)}">Open the full report</a></p>{published}</section>'
+        f'<p><a id="report-link" class="keyed" href="{e(page)}">Open the full report</a></p>{published}</section>'
         + next_steps_section(report)
     )
 
@@ -250,7 +263,7 @@ def render_runs_page(runs: list[LiveRun], key_query: str = "") -> str:
             f"<td>{e(OPERATION_WORDS.get(r.operation, r.operation))}</td><td>{e(r.phase_words)}</td>"
             f'<td class="num">{e(_clock(r.started))}</td>'
             f'<td class="num">{e(format_duration(r.report.rto_seconds) if r.report and r.report.rto_seconds else "—")}'
-            f'</td><td><a href="{e(links[r.instance_id])}">'
+            f'</td><td><a class="keyed" href="{e(links[r.instance_id])}">'
             f"{e(r.instance_id)}</a></td></tr>"
             for r in items
         )

@@ -4,8 +4,9 @@ Durable host, against the emulator (primary down), started by a real Service Hea
 Nothing is decided by timing. The run waits for approval until the test approves through the link
 of the request that reached the webhook. The web scale set's creation (180 emulated seconds) does not
 complete until the test moves the emulator's clock: the emulator runs at 1/1000 of real time, so the
-branch is visibly running until `finish_compute()`. DNS writes are held `DNS_HOLD_SECONDS` before they
-are answered, so the DNS phase lasts that long (the page refreshes every 2 s).
+branch is visibly running until `finish_compute()`. The first write of each DNS record is answered
+503 with `Retry-After: DNS_HOLD_SECONDS`, which azure-core honours, so the DNS phase lasts that long
+(the page refreshes every 2 s).
 """
 
 from __future__ import annotations
@@ -30,12 +31,21 @@ from regionshift_emulator.harness import app_on_emulator
 KEY = "live-page-function-key-0123456789"
 ALERT = Path(__file__).parent.parent / "fixtures" / "alerts" / "service_health_incident_active.json"
 RUN = "failover-contoso-web"
-DNS_HOLD_SECONDS = 20.0
+DNS_HOLD_SECONDS = 20
 SCENARIO: dict[str, Any] = {
     "outage": ["eastus2"],
     "speed": 0.001,  # the emulator's clock stands (almost) still: long operations wait for the test
     "latencies": {"default": 0, "compute.vmss.create": 180},
-    "faults": [{"path": "*/providers/Microsoft.Network/dnszones/*", "method": "PUT", "hang_seconds": DNS_HOLD_SECONDS}],
+    # The first write of each DNS record answers 503 with Retry-After: the client waits, then writes again.
+    "faults": [
+        {
+            "path": "*/providers/Microsoft.Network/dnszones/*",
+            "method": "PUT",
+            "status": 503,
+            "retry_after": DNS_HOLD_SECONDS,
+            "times": 2,
+        }
+    ],
 }
 
 

@@ -37,7 +37,7 @@ from regionshift.approvals import ApprovalKeyMissing, ApprovalToken, TokenRefuse
 from regionshift.approvals.identity import Principal, identity_source, principal_from_headers
 from regionshift.approvals.page import HEADERS, ApprovalFacts, decision_page, recorded_page, refused_page
 from regionshift.names import Events
-from triggers.common import ACTIVE, body_too_large, error, log, respond, runtime_status
+from triggers.common import ACTIVE, body_too_large, decoded, error, log, respond, runtime_status
 
 bp = df.Blueprint()
 ROUTE = "approvals/{instance}/{decision}"
@@ -80,7 +80,7 @@ async def facts(client: df.DurableOrchestrationClient, instance: str) -> Approva
     """What the approval is about: its input (plan, operation, forced, reason, second signal), the run's
     alerts and its readiness result. What cannot be read is left out, never guessed."""
     status = await client.get_status(instance, show_input=True)
-    args = _json_value(getattr(status, "input_", None)) if status else None
+    args = decoded(getattr(status, "input_", None)) if status else None
     args = args if isinstance(args, dict) else {}
     plan: dict[str, Any] = args["plan"] if isinstance(args.get("plan"), dict) else {}
     regions: dict[str, Any] = plan["regions"] if isinstance(plan.get("regions"), dict) else {}
@@ -91,7 +91,7 @@ async def facts(client: df.DurableOrchestrationClient, instance: str) -> Approva
         run = await client.get_status(run_id, show_history=True, show_input=True)
         for event in (getattr(run, "historyEvents", None) or []) if run else []:
             if event.get("EventType") in EVENT_RAISED and event.get("Name") == Events.ALERT:
-                value = _json_value(event.get("Input"))
+                value = decoded(event.get("Input"))
                 if isinstance(value, dict):
                     alerts.append(value)
         checks = await client.get_status(f"{run_id}:readiness")
@@ -111,15 +111,6 @@ async def facts(client: df.DurableOrchestrationClient, instance: str) -> Approva
         confirmation=confirmation if isinstance(confirmation, dict) else None,
         run_instance_id=run_id,
     )
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return None
-    return value
 
 
 @bp.function_name("approval_decision")

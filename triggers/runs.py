@@ -37,6 +37,7 @@ from triggers.common import (
     ACTIVE,
     body_too_large,
     caller,
+    decoded,
     error,
     instance_id_for,
     load_plans,
@@ -196,18 +197,9 @@ def instance_of(status: Any) -> Instance:
         created=status.created_time,
         last_updated=status.last_updated_time,
         custom_status=status.custom_status,
-        input=_decoded(getattr(status, "input_", None)),
+        input=decoded(getattr(status, "input_", None)),
         output=status.output,
     )
-
-
-def _decoded(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 async def live_view(client: df.DurableOrchestrationClient, instance_id: str) -> LiveRun | func.HttpResponse:

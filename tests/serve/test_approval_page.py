@@ -5,26 +5,14 @@ from __future__ import annotations
 
 import time
 import urllib.request
-from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from live_stack import LiveStack
 
 from regionshift.approvals.page import ApprovalFacts, decision_page
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-
-
-@pytest.fixture
-def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveStack]:
-    stack = LiveStack(tmp_path, monkeypatch)
-    try:
-        yield stack
-    finally:
-        stack.close()
 
 
 class _Text(HTMLParser):

@@ -47,15 +47,6 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         session.quit()
 
 
-@pytest.fixture
-def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveStack]:
-    stack = LiveStack(tmp_path, monkeypatch)
-    try:
-        yield stack
-    finally:
-        stack.close()
-
-
 def _until(browser: Any, what: str, check: Callable[[Any], Any]) -> Any:
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait

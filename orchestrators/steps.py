@@ -265,10 +265,11 @@ MAX_RESUMES = 100  # a run resumed more often than this records the first hundre
 def resumes(context: Any) -> Generator[Any, Any, list[dict[str, Any]]]:
     """The `resumed-<n>` events raised on this run so far, in order (`yield from`).
 
-    Raised events wait in the history until the orchestration asks for them ("the event is saved in
-    the instance's history and delivered once the orchestration waits for it": Learn, "Handling
-    external events in Durable Functions"), so each is read with a timer due now beside it: an event
-    already there wins at once, and when there is none the timer ends the wait."""
+    An event raised before the orchestration waits for it is kept and delivered when it does (Learn,
+    "Handling external events in Durable Functions"; in the Python SDK, `deferred_tasks` in
+    DurableOrchestrationContext), so each is read with a timer due now beside it: an event already
+    there wins at once, and when there is none the timer ends the wait. Numbered names, because the
+    SDK keeps only the last buffered event of one name."""
     found: list[dict[str, Any]] = []
     while len(found) < MAX_RESUMES:
         event = context.wait_for_external_event(Events.resumed(len(found) + 1))

@@ -18,8 +18,9 @@ ledger still has the last word (a racing second use is refused there).
 
 A person's browser (it asks for `text/html`) gets pages (`regionshift.approvals.page`): before
 deciding, what is being approved, read from the approval's input, the run's `alert` events (its
-history, in the extension's condensed format in Azure or the host's own) and the run's readiness
-sub-orchestration; after deciding, what was recorded. Callers that do not ask for HTML get JSON.
+history: Azure's extension names event types, `EventType: "EventRaised"`, in
+DurableClient.GetDurableOrchestrationStatusAsync; the embedded host numbers them, 15) and the run's
+readiness sub-orchestration; after deciding, what was recorded. Callers that do not ask for HTML get JSON.
 """
 
 from __future__ import annotations

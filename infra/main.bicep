@@ -25,6 +25,17 @@ param resourceGroupName string = ''
 @description('HMAC key approval links are signed with (at least 32 bytes); stored in Key Vault only.')
 param approvalKey string
 
+@secure()
+@minLength(32)
+@description('Function key Azure Monitor\'s action group calls the alert webhook with (at least 32 characters); kept in Key Vault.')
+param alertWebhookKey string
+
+@description('Resource ids of the primary region\'s SQL servers: a Resource Health alert on them starts a failover.')
+param primarySqlServerIds array = []
+
+@description('The primary region as Service Health names it (e.g. "East US 2"): its incidents start a failover; empty: none.')
+param primaryRegionDisplayName string = ''
+
 @description('Client id of the Entra ID app registration for App Service authentication (approver sign-in).')
 param authClientId string
 
@@ -207,6 +218,21 @@ module functionApp 'modules/functionApp.bicep' = {
   }
 }
 
+// What starts a failover in Azure: an action group that calls /api/alerts, and example alert rules.
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    functionAppName: functionApp.outputs.name
+    defaultHostName: functionApp.outputs.defaultHostName
+    alertWebhookKey: alertWebhookKey
+    keyVaultName: keyVault.outputs.name
+    primarySqlServerIds: primarySqlServerIds
+    primaryRegionDisplayName: primaryRegionDisplayName
+    tags: tags
+  }
+}
+
 // Least privilege: one custom role per kind of resource a plan names (actions in roles.json).
 module dataRole 'modules/roleDefinition.bicep' = {
   name: 'role-data'
@@ -341,5 +367,6 @@ output REGIONSHIFT_URL string = 'https://${functionApp.outputs.defaultHostName}'
 output REGIONSHIFT_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output REGIONSHIFT_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output REGIONSHIFT_KEY_VAULT_NAME string = keyVault.outputs.name
+output REGIONSHIFT_ALERT_ACTION_GROUP_ID string = alerts.outputs.actionGroupId
 // Put this in a plan's `reports.storage_account_url` (container regionshift-reports) to keep reports here.
 output REGIONSHIFT_REPORTS_STORAGE_ACCOUNT_URL string = 'https://${storage.outputs.name}.blob.${environment().suffixes.storage}'

@@ -5,6 +5,7 @@ using './main.bicep'
 param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'regionshift')
 param location = readEnvironmentVariable('AZURE_LOCATION', 'centralus')
 param approvalKey = readEnvironmentVariable('REGIONSHIFT_APPROVAL_KEY')
+param alertWebhookKey = readEnvironmentVariable('REGIONSHIFT_ALERT_KEY')
 param authClientId = readEnvironmentVariable('REGIONSHIFT_AUTH_CLIENT_ID')
 param drillSchedule = '0 0 6 * * 1'
 param plans = 'plans'
@@ -14,3 +15,5 @@ param networkResourceGroupNames = ['rg-dr-cus']
 param imageResourceGroupNames = ['rg-dr-cus']
 param monitoringResourceGroupNames = []
 param confirmationWorkspaceIds = []
+param primarySqlServerIds = ['/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data-eus2/providers/Microsoft.Sql/servers/sql-eus2']
+param primaryRegionDisplayName = 'East US 2'

@@ -34,6 +34,7 @@ from orchestrators.steps import (
     replica_branches,
     report,
     skipped_dns,
+    stamped,
     switch_dns,
 )
 from regionshift.approvals.wire import ApprovalInput, ApprovalOutcome
@@ -91,6 +92,7 @@ def _failover(
     confirmed_outage = False
     if not request.approved:  # started by an alert or a schedule, not by a person: ask first
         context.set_custom_status(progress("approval", [], 0))
+        asked = context.current_utc_datetime  # the approval wait is a step on the report's timeline
         decision = ApprovalOutcome.model_validate(
             (
                 yield context.call_sub_orchestrator(
@@ -108,7 +110,7 @@ def _failover(
                 )
             )
         )
-        approval.append(approval_step(plan.name, decision))
+        approval += stamped([approval_step(plan.name, decision)], asked, context.current_utc_datetime)
         if decision.decision != "approved":
             reason = f"not approved ({decision.decision}): {decision.reason or 'no reason given'}"
             return (yield from stopped(approval, reason))

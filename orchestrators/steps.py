@@ -13,8 +13,8 @@ from typing import Any, Literal
 from orchestrators.fanout import Branch, run_branches
 from regionshift.azure.dns import record_label
 from regionshift.azure.inventory import slices
-from regionshift.contracts import ActivityInput, RunProgress, RunReport, RunRequest, StepKind, StepOutcome
-from regionshift.names import Activities, Orchestrators
+from regionshift.contracts import ActivityInput, Resume, RunProgress, RunReport, RunRequest, StepKind, StepOutcome
+from regionshift.names import Activities, Events, Orchestrators
 from regionshift.plan import Plan, PlanContext
 from regionshift.safety import Decision, Reading, dns_may_move
 
@@ -251,8 +251,39 @@ def publish(context: Any, plan: Plan, result: dict[str, Any], total: int) -> Gen
     published (with the problems if not), go into the returned report."""
     steps = [StepOutcome.model_validate(s) for s in result["steps"]]
     context.set_custom_status(progress("publishing", steps, total))
+    result = {**result, "resumes": (yield from resumes(context))}
     publication = yield context.call_activity(
         Activities.PUBLISH_REPORT, {"report": result, "plan": plan.context().model_dump(mode="json")}
     )
     context.set_custom_status(progress(result["status"], steps, total))
     return {**result, **publication}  # links, published, publish_problems
+
+
+MAX_RESUMES = 100  # a run resumed more often than this records the first hundred
+
+
+def resumes(context: Any) -> Generator[Any, Any, list[dict[str, Any]]]:
+    """The `resumed-<n>` events raised on this run so far, in order (`yield from`).
+
+    An event raised before the orchestration waits for it is kept and delivered when it does (Learn,
+    "Handling external events in Durable Functions"; in the Python SDK, `deferred_tasks` in
+    DurableOrchestrationContext), so each is read with a timer due now beside it: an event already
+    there wins at once, and when there is none the timer ends the wait. Numbered names, because the
+    SDK keeps only the last buffered event of one name."""
+    found: list[dict[str, Any]] = []
+    while len(found) < MAX_RESUMES:
+        event = context.wait_for_external_event(Events.resumed(len(found) + 1))
+        timer = context.create_timer(context.current_utc_datetime)
+        winner = yield context.task_any([event, timer])
+        if winner != event:
+            return found
+        timer.cancel()
+        data = event.result if isinstance(event.result, dict) else {}
+        found.append(
+            Resume(
+                at=str(data.get("at", "")),
+                by=str(data.get("by", "")),
+                previous_start=str(data.get("previous_start", "")),
+            ).model_dump(mode="json")
+        )
+    return found

@@ -177,6 +177,23 @@ class RunProgress(WireModel):
     branches: dict[str, StepStatus | Literal["running", "pending"]] = {}
 
 
+class NextStep(WireModel):
+    """What a person can do after a run, computed from where it left things (`regionshift.reports.next_steps`)."""
+
+    title: str  # the option, in a few words: "Allow data loss and run the failover again"
+    detail: str = ""  # why, and what it leaves
+    commands: list[str] = []  # exact commands, in order
+
+
+class Resume(WireModel):
+    """A run picked up again after it was interrupted: whoever resumes it raises a `resumed-<n>` event
+    (regionshift.names.Events.RESUMED) and the run records it in its report."""
+
+    at: str  # ISO 8601, on the clock of the host that resumed it
+    by: str = ""  # who resumed it: "cli:<user>"
+    previous_start: str = ""  # when the instance was created (the run's first start)
+
+
 class RunReport(WireModel):
     operation: Operation
     plan: str
@@ -200,3 +217,7 @@ class RunReport(WireModel):
     # themselves, written before the outcome is known). Each problem is one line naming where and why.
     published: bool | None = None
     publish_problems: list[str] = []
+    # What a person can do next, computed from the end state when the report is published.
+    next_steps: list[NextStep] = []
+    # Every time the run was interrupted and picked up again, in order; empty for a run that ran through.
+    resumes: list[Resume] = []

@@ -48,3 +48,11 @@ class Events:
 
     APPROVAL_DECISION = "approval_decision"  # on the approval sub-orchestration: one vote
     ALERT = "alert"  # on a running failover: a later alert of the same outage, recorded
+    # On a run that was interrupted and is picked up again: `resumed-1`, `resumed-2`, ... raised by
+    # whoever resumes it, recorded in its report. Numbered, because the Python SDK keeps only the
+    # last buffered event of one name (DurableOrchestrationContext.deferred_tasks is keyed by name).
+    RESUMED = "resumed"
+
+    @staticmethod
+    def resumed(number: int) -> str:
+        return f"{Events.RESUMED}-{number}"

@@ -15,6 +15,12 @@ met at all where the app signs nobody in, and a POST without a signed-in identit
 Both routes read the approval's status first and refuse at once a link that belongs to another
 run or execution, or was used, or an approval no longer waiting; the approval orchestration's
 ledger still has the last word (a racing second use is refused there).
+
+A person's browser (it asks for `text/html`) gets pages (`regionshift.approvals.page`): before
+deciding, what is being approved, read from the approval's input, the run's `alert` events (its
+history: Azure's extension names event types, `EventType: "EventRaised"`, in
+DurableClient.GetDurableOrchestrationStatusAsync; the embedded host numbers them, 15) and the run's
+readiness sub-orchestration; after deciding, what was recorded. Callers that do not ask for HTML get JSON.
 """
 
 from __future__ import annotations
@@ -30,12 +36,13 @@ import azure.functions as func
 
 from regionshift.approvals import ApprovalKeyMissing, ApprovalToken, TokenRefused, approval_key, verify_token
 from regionshift.approvals.identity import Principal, identity_source, principal_from_headers
+from regionshift.approvals.page import HEADERS, ApprovalFacts, decision_page, recorded_page, refused_page
 from regionshift.names import Events
-from triggers.common import ACTIVE, body_too_large, error, log, respond, runtime_status
+from triggers.common import ACTIVE, body_too_large, decoded, error, log, respond, runtime_status
 
 bp = df.Blueprint()
 ROUTE = "approvals/{instance}/{decision}"
-_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+EVENT_RAISED = (15, "EventRaised")  # the host's history numbers event types; the extension names them
 
 
 @bp.function_name("approval_page")
@@ -45,12 +52,66 @@ async def approval_page(req: func.HttpRequest, client: df.DurableOrchestrationCl
     instance, decision, token = _target(req, req.params.get("token", ""))
     checked = _check(instance, decision, token)
     if isinstance(checked, func.HttpResponse):
-        return checked
+        return _for_people(req, checked)
     ledger = await _waiting(client, instance, checked)
     if isinstance(ledger, func.HttpResponse):
-        return ledger
-    page = _page(instance, decision, token, ledger, principal_from_headers(req.headers))
-    return func.HttpResponse(page, status_code=200, mimetype="text/html", headers=_PAGE_HEADERS)
+        return _for_people(req, ledger)
+    rule, form = _form_parts(decision, token, ledger, principal_from_headers(req.headers))
+    page = decision_page(await facts(client, instance), decision, form, rule)
+    return func.HttpResponse(page, status_code=200, mimetype="text/html", headers=HEADERS)
+
+
+def _wants_html(req: func.HttpRequest) -> bool:
+    return "text/html" in (req.headers.get("accept") or "").lower()
+
+
+def _for_people(req: func.HttpRequest, answer: func.HttpResponse) -> func.HttpResponse:
+    """A JSON refusal, as a page when a browser asked."""
+    if not _wants_html(req):
+        return answer
+    try:
+        message = str(json.loads(answer.get_body()).get("error", ""))
+    except ValueError:
+        message = ""
+    page = refused_page(answer.status_code, message or "refused")
+    return func.HttpResponse(page, status_code=answer.status_code, mimetype="text/html", headers=HEADERS)
+
+
+async def facts(client: df.DurableOrchestrationClient, instance: str) -> ApprovalFacts:
+    """What the approval is about: its input (plan, operation, forced, reason, second signal), the run's
+    alerts and its readiness result. What cannot be read is left out, never guessed."""
+    status = await client.get_status(instance, show_input=True)
+    args = decoded(getattr(status, "input_", None)) if status else None
+    args = args if isinstance(args, dict) else {}
+    plan: dict[str, Any] = args["plan"] if isinstance(args.get("plan"), dict) else {}
+    regions: dict[str, Any] = plan["regions"] if isinstance(plan.get("regions"), dict) else {}
+    run_id = str(args.get("run_instance_id", ""))
+    alerts: list[dict[str, Any]] = []
+    readiness: list[dict[str, Any]] | None = None
+    if run_id:
+        run = await client.get_status(run_id, show_history=True, show_input=True)
+        for event in (getattr(run, "historyEvents", None) or []) if run else []:
+            if event.get("EventType") in EVENT_RAISED and event.get("Name") == Events.ALERT:
+                value = decoded(event.get("Input"))
+                if isinstance(value, dict):
+                    alerts.append(value)
+        checks = await client.get_status(f"{run_id}:readiness")
+        if checks and runtime_status(checks) == "Completed" and isinstance(checks.output, list):
+            readiness = [c for c in checks.output if isinstance(c, dict)]
+    evidence: dict[str, Any] = args["evidence"] if isinstance(args.get("evidence"), dict) else {}
+    confirmation = evidence.get("confirmation")
+    return ApprovalFacts(
+        plan=str(plan.get("name", "")),
+        operation=str(args.get("operation", "failover")),
+        primary=str(regions.get("primary", "")),
+        secondary=str(regions.get("secondary", "")),
+        forced=args.get("forced") is True,
+        reason=str(args.get("reason", "")),
+        alerts=alerts,
+        readiness=readiness,
+        confirmation=confirmation if isinstance(confirmation, dict) else None,
+        run_instance_id=run_id,
+    )
 
 
 @bp.function_name("approval_decision")
@@ -66,16 +127,16 @@ async def approval_decision(req: func.HttpRequest, client: df.DurableOrchestrati
     instance, decision, token = _target(req, form.get("token") or req.params.get("token", ""))
     checked = _check(instance, decision, token)
     if isinstance(checked, func.HttpResponse):
-        return checked
+        return _for_people(req, checked)
     principal = principal_from_headers(req.headers)
     approver = principal.name if principal else str(form.get("approver", "")).strip()[:200]
     if not approver:
-        return error(400, "approver is required: who is deciding?")
+        return _for_people(req, error(400, "approver is required: who is deciding?"))
     ledger = await _waiting(client, instance, checked)
     if isinstance(ledger, func.HttpResponse):
-        return ledger
+        return _for_people(req, ledger)
     if decision == "approve" and ledger.get("signed_in_only") and principal is None:
-        return error(403, _rule_text(ledger), [f"approver (typed, not counted): {approver}"])
+        return _for_people(req, error(403, _rule_text(ledger), [f"approver (typed, not counted): {approver}"]))
     vote = {
         "decision": decision,
         "nonce": checked.nonce,
@@ -92,6 +153,9 @@ async def approval_decision(req: func.HttpRequest, client: df.DurableOrchestrati
     # The orchestration's ledger has the last word (a racing second use of the link is refused
     # there); the status link shows whether the vote was counted.
     verified = principal is not None
+    if _wants_html(req):
+        page = recorded_page(decision, approver, verified, instance.rsplit(":", 1)[0])  # `<run>:approval`
+        return func.HttpResponse(page, status_code=202, mimetype="text/html", headers=HEADERS)
     return respond(202, {"recorded": decision, "approver": approver, "verified": verified, "instance_id": instance})
 
 
@@ -127,14 +191,16 @@ def _rule_text(ledger: dict[str, Any]) -> str:
 
 
 def _decision_form(token: str, title: str, who: str) -> str:
+    css = ' class="reject"' if title.lower() == "reject" else ""
     return (
         f'<form method="post"><input type="hidden" name="token" value="{html.escape(token)}">{who}'
         '<p><label>Comment <textarea name="comment" maxlength="2000"></textarea></label></p>'
-        f'<p><button type="submit">{title}</button></p></form>'
+        f'<p><button type="submit"{css}>{title}</button></p></form>'
     )
 
 
-def _page(instance: str, decision: str, token: str, ledger: dict[str, Any], principal: Principal | None) -> str:
+def _form_parts(decision: str, token: str, ledger: dict[str, Any], principal: Principal | None) -> tuple[str, str]:
+    """(the two-person rule, if any; the form, or why this person cannot approve)."""
     title = html.escape(decision.capitalize())
     rule = ""
     if ledger.get("signed_in_only"):
@@ -148,8 +214,7 @@ def _page(instance: str, decision: str, token: str, ledger: dict[str, Any], prin
     else:
         field = '<p><label>Your name or e-mail <input name="approver" required maxlength="200"></label></p>'
         body = _decision_form(token, title, field + "<p>Not signed in: your name is recorded as typed, unverified.</p>")
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>regionshift: {html.escape(decision)}</title>
-</head><body><h1>{title} {html.escape(instance)}?</h1>{rule}{body}</body></html>"""
+    return rule, body
 
 
 def _target(req: func.HttpRequest, token: str) -> tuple[str, str, str]:

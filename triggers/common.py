@@ -85,3 +85,13 @@ def caller(req: func.HttpRequest) -> tuple[str | None, bool]:
 def runtime_status(status: Any) -> str | None:
     value = getattr(status, "runtime_status", None)
     return getattr(value, "value", None) if value is not None else None
+
+
+def decoded(value: Any) -> Any:
+    """A status field the Durable client may hand over as JSON text (an instance's input): the value."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

@@ -6,12 +6,20 @@ marked approved and no separate approval is asked. One run per plan and operatio
 that run is unfinished answers 409 with its id; failover and failback of one plan exclude each
 other. `GET /api/runs/{instance}` shows phase, branches and the report when done; `GET /api/runs`
 lists recent runs, reading every page of the task hub's instances.
+
+For people: `GET /api/runs/{instance}/page` is the live page of one run (it refreshes itself and
+serves the finished run the same way, `regionshift.reports.live`), `GET /api/runs/{instance}/report`
+the run's HTML report, and `GET /api/runs?format=html` the recent runs per plan. A browser opens
+them with the function key in `?code=`, which Functions accepts beside the `x-functions-key` header
+("Obtaining keys", Azure Functions HTTP trigger, Learn).
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import azure.durable_functions as df
@@ -19,12 +27,17 @@ import azure.functions as func
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 from azure.durable_functions.models.RpcManagementOptions import RpcManagementOptions
 
-from regionshift.contracts import RunRequest
+from regionshift.contracts import RunReport, RunRequest
 from regionshift.names import Orchestrators
+from regionshift.reports import render_html
+from regionshift.reports.live import Instance, LiveRun, build_live_run, latest
+from regionshift.reports.live_html import HEADERS, render_live_page, render_runs_page
+from regionshift.reports.redact import redact_report
 from triggers.common import (
     ACTIVE,
     body_too_large,
     caller,
+    decoded,
     error,
     instance_id_for,
     load_plans,
@@ -146,6 +159,73 @@ async def get_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) 
     return respond(200, describe(status))
 
 
+@bp.function_name("run_page")
+@bp.route(route="runs/{instance}/page", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.durable_client_input(client_name="client")
+async def run_page(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    view = await live_view(client, req.route_params.get("instance", ""))
+    if isinstance(view, func.HttpResponse):
+        return view
+    return _html(render_live_page(view, _key_query(req)))
+
+
+@bp.function_name("run_report_page")
+@bp.route(route="runs/{instance}/report", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+@bp.durable_client_input(client_name="client")
+async def run_report_page(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """The finished run's report page, from its result (the same report its files hold), redacted."""
+    instance_id = req.route_params.get("instance", "")
+    status = await client.get_status(instance_id)
+    if not status or status.name not in OPERATIONS.values():
+        return error(404, f"no run with id {instance_id[:120]!r}")
+    if runtime_status(status) != "Completed" or not isinstance(status.output, dict):
+        return error(409, f"run {instance_id[:120]!r} has no report yet ({runtime_status(status)})")
+    report = redact_report(RunReport.model_validate(status.output))
+    return func.HttpResponse(render_html(report), status_code=200, mimetype="text/html", headers=_REPORT_HEADERS)
+
+
+# The report page has no script at all (regionshift.reports.html); it is kept out of caches and frames.
+_REPORT_HEADERS = {k: v for k, v in HEADERS.items() if k != "Content-Security-Policy"}
+
+
+def _html(page: str) -> func.HttpResponse:
+    return func.HttpResponse(page, status_code=200, mimetype="text/html", headers=HEADERS)
+
+
+def _key_query(req: func.HttpRequest) -> str:
+    """`code=<key>` when the page was opened with the key in its URL: its links and refreshes keep it."""
+    code = req.params.get("code", "")
+    return f"code={quote(code, safe='')}" if code else ""
+
+
+def instance_of(status: Any) -> Instance:
+    """The SDK's status object as the live view's plain facts."""
+    return Instance(
+        instance_id=str(status.instance_id),
+        name=str(status.name or ""),
+        runtime_status=runtime_status(status) or "",
+        created=status.created_time,
+        last_updated=status.last_updated_time,
+        custom_status=status.custom_status,
+        input=decoded(getattr(status, "input_", None)),
+        output=status.output,
+    )
+
+
+async def live_view(client: df.DurableOrchestrationClient, instance_id: str) -> LiveRun | func.HttpResponse:
+    """The run and every sub-orchestration under its id, read through the Durable client."""
+    status = await client.get_status(instance_id, show_input=True)
+    if not status or status.name not in OPERATIONS.values():
+        return error(404, f"no run with id {instance_id[:120]!r}")
+    try:
+        children = await _every_instance(client, prefix=f"{instance_id}:", show_input=True)
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        return error(503, f"the run's branches could not be listed: {str(exc)[:200]}")
+    run = instance_of(status)
+    branches = [instance_of(c) for c in children]
+    return build_live_run(run, branches, latest([run, *branches], datetime.now(UTC)))
+
+
 @bp.function_name("list_runs")
 @bp.route(route="runs", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
 @bp.durable_client_input(client_name="client")
@@ -155,11 +235,15 @@ async def list_runs(req: func.HttpRequest, client: df.DurableOrchestrationClient
     except ValueError:
         return error(400, "limit must be a whole number")
     try:
-        statuses = await _every_instance(client)
+        statuses = await _every_instance(client, show_input=req.params.get("format") == "html")
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
         return error(503, f"the task hub's instances could not be listed: {str(exc)[:200]}")
     statuses.sort(key=lambda s: s.created_time.isoformat() if s.created_time else "", reverse=True)
     runs = [s for s in statuses if s.name in OPERATIONS.values()]  # not the sub-orchestrations
+    if req.params.get("format") == "html":
+        facts = [instance_of(s) for s in runs[:limit]]
+        now = latest(facts, datetime.now(UTC))
+        return _html(render_runs_page([build_live_run(f, [], now) for f in facts], _key_query(req)))
     return respond(200, {"runs": [describe(s) for s in runs[:limit]]})
 
 
@@ -167,8 +251,10 @@ _CONTINUATION = "x-ms-continuation-token"
 _MAX_PAGES = 1000  # 100,000 instances; a task hub that large needs purging, not listing
 
 
-async def _every_instance(client: df.DurableOrchestrationClient) -> list[DurableOrchestrationStatus]:
-    """Every instance of the task hub, page after page.
+async def _every_instance(
+    client: df.DurableOrchestrationClient, *, prefix: str = "", show_input: bool = False
+) -> list[DurableOrchestrationStatus]:
+    """Every instance of the task hub (whose id starts with `prefix`), page after page.
 
     Listing is paged (100 per page by default, `OrchestrationStatusQueryCondition.PageSize` in the
     extension, which warns that a page may hold fewer even when more follow: "always check the
@@ -177,8 +263,10 @@ async def _every_instance(client: df.DurableOrchestrationClient) -> list[Durable
     this follows `x-ms-continuation-token` on the documented list API (HTTP API reference, "Get
     all instances status"), at the URL the SDK's own `get_status_all` builds: RpcManagementOptions
     over the client's RPC base URL (azure/durable_functions/models/DurableOrchestrationClient.py)."""
-    base = RpcManagementOptions().to_url(client._orchestration_bindings.rpc_base_url)
-    url = f"{base}{'&' if '?' in base else '?'}showInput=false"  # the plans in the inputs are not needed
+    options = RpcManagementOptions(instance_id_prefix=quote(prefix, safe="") if prefix else None)
+    base = options.to_url(client._orchestration_bindings.rpc_base_url)
+    # The plans in the inputs are needed only to name what a branch works on, or a run's plan.
+    url = f"{base}{'&' if '?' in base else '?'}showInput={'true' if show_input else 'false'}"
     statuses: list[DurableOrchestrationStatus] = []
     token: str | None = None
     seen: set[str] = set()

@@ -236,7 +236,9 @@ def _run_command(operation: str, help_text: str) -> Callable[..., None]:
         from regionshift.cli.runs import RunOptions
 
         run = getattr(importlib.import_module(f"regionshift.cli.{operation}"), operation)
-        options = RunOptions(json_output, report_dir, restart=restart, break_lease=break_lease, force=force)
+        options = RunOptions(
+            json_output, report_dir, restart=restart, break_lease=break_lease, force=force, plan_file=str(plan)
+        )
         run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=options))
 
     command.__doc__ = help_text

@@ -29,11 +29,12 @@ from rich.live import Live
 from regionshift.cli.console import err, out
 from regionshift.cli.exit_codes import ExitCode
 from regionshift.cli.progress import ProgressReader, progress_table
-from regionshift.contracts import RunReport, RunRequest
+from regionshift.contracts import Resume, RunReport, RunRequest
 from regionshift.errors import RunRefused
 from regionshift.host import DurableHost, HostOptions, InstanceStatus
 from regionshift.host.clock import ScaledClock
 from regionshift.lease import LeaseRequest, release_lease
+from regionshift.names import Events
 from regionshift.plan import Plan
 from regionshift.reports import render_text_summary
 from regionshift.settings import Settings
@@ -49,6 +50,7 @@ class RunOptions:
     break_lease: bool = False  # --break-lease: take the plan's run lease from its holder (regionshift.lease)
     restart: bool = False  # terminate an unfinished run of this operation and start again
     force: bool = False  # --force: go on past failing (or unanswered) readiness checks
+    plan_file: str | None = None  # the plan's path as given: the summary's next steps name it
 
 
 def instance_id_for(operation: str, plan: Plan) -> str:
@@ -96,6 +98,7 @@ def run_orchestration(
         if status is not None and not status.is_terminal:
             _refuse_if_plan_changed(status, plan)
             host.adopt(instance_id)
+            record_resume(host, status)
             err.print(f"resuming {instance_id} (unfinished, started {status.created_at:%Y-%m-%d %H:%M:%S} UTC)")
         else:
             host.start_new(orchestrator, new_run(request, plan), instance_id=instance_id)
@@ -108,9 +111,25 @@ def run_orchestration(
     if options.json_output:
         out.print_json(json.dumps(report.model_dump(mode="json")))
     else:
-        err.print(render_text_summary(report))
+        err.print(render_text_summary(report, options.plan_file))
     err.print(f"report: {', '.join(report.links) or 'not published'}", highlight=False, markup=False)
     return ExitCode.OK if report.status == "succeeded" else ExitCode.FAILED
+
+
+EVENT_RAISED = 15  # EventRaised, in the history's numbering (the SDK's HistoryEventType)
+
+
+def record_resume(host: DurableHost, status: InstanceStatus) -> None:
+    """Tell the run it was picked up again (`resumed-<n>`); it records each one in its report, so the
+    report says it was interrupted, with both start times (orchestrators/steps.py, `resumes`)."""
+    prefix = Events.resumed(0)[:-1]
+    earlier = sum(
+        1
+        for e in host.get_history(status.instance_id)
+        if e.get("EventType") == EVENT_RAISED and str(e.get("Name", "")).startswith(prefix)
+    )
+    resume = Resume(at=host.clock.now().isoformat(), by=who(), previous_start=status.created_at.isoformat())
+    host.raise_event(status.instance_id, Events.resumed(earlier + 1), resume.model_dump(mode="json"))
 
 
 def _release_lease_of(status: InstanceStatus, operation: str) -> None:

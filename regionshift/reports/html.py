@@ -24,6 +24,7 @@ from regionshift.reports.labels import (
     humanize,
     short_resource,
 )
+from regionshift.reports.next_steps import steps_for
 from regionshift.reports.style import CSS
 from regionshift.reports.timeline import Timeline, as_utc, build_timeline, format_duration, format_offset
 
@@ -71,7 +72,9 @@ def render_html(report: RunReport) -> str:
         _header(report),
         "<main>",
         _figures(report),
+        _resumed(report),
         _failures(report),
+        next_steps_section(report),
         _timeline_section(report, timeline),
         _steps_table(report, timeline),
         _readiness(report.readiness),
@@ -148,6 +151,29 @@ def _failures(report: RunReport) -> str:
     return (
         f'<section class="card alert"><h2>What failed</h2>{reason}{"<ul>" + items + "</ul>" if items else ""}</section>'
     )
+
+
+def _resumed(report: RunReport) -> str:
+    """A run that was interrupted says so, with both start times: its RTO includes the gap."""
+    if not report.resumes:
+        return ""
+    items = "".join(f"<li>resumed {e(r.at)}{' by ' + e(r.by) if r.by else ''}</li>" for r in report.resumes)
+    return (
+        '<section class="card notice"><h2>This run was interrupted and resumed</h2>'
+        f"<p>First started {e(_clock(report.started_at))}; the time it stood still counts in its run time "
+        f"and RTO.</p><ul>{items}</ul></section>"
+    )
+
+
+def next_steps_section(report: RunReport, plan_file: str | None = None) -> str:
+    """What to do next, each option with its exact commands (`regionshift.reports.next_steps`)."""
+    steps = steps_for(report, plan_file)
+    items = []
+    for step in steps:
+        commands = "".join(f"<pre><code>{e(c)}</code></pre>" for c in step.commands)
+        detail = f"<p>{e(step.detail)}</p>" if step.detail else ""
+        items.append(f"<li><b>{e(step.title)}</b>{detail}{commands}</li>")
+    return f'<section class="card next"><h2>What to do next</h2><ol>{"".join(items)}</ol></section>'
 
 
 def _timeline_section(report: RunReport, timeline: Timeline) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from regionshift.contracts import RunReport
+from regionshift.reports.next_steps import with_next_steps
 from regionshift.reports.upload import ACCOUNT_URL_ENV, BlobTarget, ReportUploadError, upload_contents
 from regionshift.reports.writer import report_contents, write_files
 from regionshift.settings import Settings
@@ -31,15 +32,19 @@ from regionshift.settings import Settings
 class Publication:
     links: list[str] = field(default_factory=list)  # file paths, then blob URLs
     problems: list[str] = field(default_factory=list)  # one line per place the report did not reach
+    next_steps: list[dict[str, Any]] = field(default_factory=list)  # as written into the report's files
 
     def report_fields(self) -> dict[str, Any]:
         """The RunReport fields this sets (the orchestrator merges them into the run's result)."""
-        return {"links": self.links, "published": not self.problems, "publish_problems": self.problems}
+        fields = {"links": self.links, "published": not self.problems, "publish_problems": self.problems}
+        return {**fields, "next_steps": self.next_steps} if self.next_steps else fields
 
 
 def publish(report: RunReport, settings: Settings, target: BlobTarget | None) -> Publication:
     """Write the report's files to the report folder and upload them to `target`, each on its own:
-    a folder that cannot be written does not stop the upload, nor the reverse."""
+    a folder that cannot be written does not stop the upload, nor the reverse. The report's next steps
+    are computed here, from its end state, so the files and the run's result carry the same ones."""
+    report = with_next_steps(report)
     contents = report_contents(report)
     links: list[str] = []
     problems: list[str] = []
@@ -62,7 +67,7 @@ def publish(report: RunReport, settings: Settings, target: BlobTarget | None) ->
             f"no storage account is named for reports, and {folder} is this instance's temporary storage, which "
             f"Azure discards: name one in the plan's reports section or set {ACCOUNT_URL_ENV}"
         )
-    return Publication(links, problems)
+    return Publication(links, problems, [n.model_dump(mode="json") for n in report.next_steps])
 
 
 def _inside_package(folder: Path, app_folder: Path | None) -> str | None:

@@ -72,6 +72,12 @@ td.step { white-space: nowrap; }
 .pill.already_done { background: #ddf4ff; color: var(--done); }
 .pill.failed { background: #ffebe9; color: var(--bad); } .pill.skipped { background: #eff2f5; color: #57606a; }
 .empty { color: var(--muted); margin: 0; }
+section.next { border-left: 5px solid var(--done); }
+section.next ol { margin: 0; padding-left: 20px; } section.next li { margin: 6px 0 10px; }
+section.next p { margin: 2px 0 4px; color: var(--muted); }
+section.next pre { margin: 4px 0; background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px;
+  padding: 6px 10px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
+section.notice { border-left: 5px solid var(--run); } section.notice ul { margin: 4px 0 0; }
 footer { color: var(--muted); font-size: 12px; margin-top: 8px; }
 @media (max-width: 900px) { .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 """

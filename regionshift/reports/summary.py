@@ -13,11 +13,13 @@ from rich.text import Text
 from regionshift.contracts import RunReport
 from regionshift.reports.html import run_duration
 from regionshift.reports.labels import KIND_WORDS, OPERATION_WORDS, RICH_STYLES, STATUS_WORDS, humanize, short_resource
+from regionshift.reports.next_steps import steps_for
 from regionshift.reports.timeline import build_timeline, format_duration, format_offset
 
 
-def render_text_summary(report: RunReport) -> RenderableType:
-    """A renderable for `rich.console.Console.print`: the steps table and the headline figures."""
+def render_text_summary(report: RunReport, plan_file: str | None = None) -> RenderableType:
+    """A renderable for `rich.console.Console.print`: the steps table, the headline figures and what to
+    do next (with `plan_file` in the commands when the caller knows the plan's path)."""
     timeline = build_timeline(report)
     table = Table(title=f"{OPERATION_WORDS[report.operation]} {report.plan}", title_justify="left", expand=False)
     table.add_column("#", justify="right", style="dim")
@@ -56,4 +58,19 @@ def render_text_summary(report: RunReport) -> RenderableType:
     if report.published is False:
         parts.append(Text("report NOT published:", style="bold red"))
         parts.extend(Text(f"  {problem}", style="red") for problem in report.publish_problems)
+    for resume in report.resumes:
+        who = f" by {resume.by}" if resume.by else ""
+        parts.append(
+            Text(
+                f"interrupted and resumed: started {report.started_at:%Y-%m-%d %H:%M:%S} UTC, resumed {resume.at}{who}",
+                style="yellow",
+            )
+        )
+    parts.append(Text("what to do next:", style="bold"))
+    steps = steps_for(report, plan_file)
+    for number, step in enumerate(steps, 1):
+        parts.append(Text(f"  {number}. {step.title}", style="bold"))
+        if step.detail:
+            parts.append(Text(f"     {step.detail}"))
+        parts.extend(Text(f"       $ {command}", style="cyan") for command in step.commands)
     return Group(*parts)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from regionshift.contracts import RunReport
 from regionshift.reports.html import render_html
+from regionshift.reports.next_steps import with_next_steps
 from regionshift.reports.redact import redact_report
 from regionshift.reports.timeline import as_utc
 from regionshift.reports.upload import BlobTarget, upload_files
@@ -31,8 +32,8 @@ def report_stem(report: RunReport) -> str:
 
 
 def report_contents(report: RunReport) -> dict[str, str]:
-    """The report's two files by name, `<stem>.json` then `<stem>.html`, redacted."""
-    safe = redact_report(report)
+    """The report's two files by name, `<stem>.json` then `<stem>.html`, redacted, with next steps."""
+    safe = redact_report(with_next_steps(report))
     stem = report_stem(safe)
     return {f"{stem}.json": safe.model_dump_json(indent=2) + "\n", f"{stem}.html": render_html(safe)}
 

@@ -56,8 +56,9 @@ def test_bicepparam_sets_only_known_parameters_and_every_required_one() -> None:
 def test_secrets_come_from_the_environment_not_the_parameter_file() -> None:
     declared = parse(INFRA / "main.bicep")["parameters"]
     secure = {name for name, p in declared.items() if any(d["type"] == "secure" for d in p["decorators"])}
-    assert secure == {"approvalKey"}
+    assert secure == {"approvalKey", "alertWebhookKey"}
     assert bicepparam()["approvalKey"] == "readEnvironmentVariable('REGIONSHIFT_APPROVAL_KEY')"
+    assert bicepparam()["alertWebhookKey"] == "readEnvironmentVariable('REGIONSHIFT_ALERT_KEY')"
 
 
 def _app_settings() -> dict[str, object]:

@@ -28,6 +28,8 @@ SKIPS: dict[tuple[str, str], str] = {
     ("CKV_AZURE_189", "Microsoft.KeyVault/vaults.vault"): "vault public network",
     # An expiry would silently break every approval at that date, maybe mid-outage; rotate by redeploying.
     ("CKV_AZURE_41", "Microsoft.KeyVault/vaults/secrets.secret"): "approval key expiry",
+    # The same for the alert webhook's key: an expired key would stop every alert from starting a failover.
+    ("CKV_AZURE_41", "Microsoft.KeyVault/vaults/secrets.webhookKeySecret"): "alert webhook key expiry",
 }
 # checkov reads a Microsoft.Web/sites/config child (app settings, auth settings) as if it were a
 # whole site and runs every site check on it; the site-level checks run on SITE itself.

@@ -1,58 +1,52 @@
 """The report page in a real headless browser (Debian's `chromium`): it loads, draws every bar, shows
 a hostile name as text, and screenshots at the size an SRE's laptop shows it.
 
-Skipped when chromium is not installed (`apt-get install -y chromium`). To look at a report by hand:
+The test set-up installs Debian's chromium when it is missing and it can (tests/support/browser.py);
+otherwise the tests skip and say why. To look at a report by hand:
     chromium --headless --no-sandbox --disable-gpu --screenshot=report.png --window-size=1400,1000 \\
         file://$PWD/reports/<report>.html
 """
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from browser import chromium_command, ensure_chromium
 
 from regionshift.contracts import RunReport
 from regionshift.reports import write_report
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.chromium,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)"),
-]
-# Flags that keep a headless run quiet and offline: no first-run, sync, update or QUIC traffic.
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
+pytestmark = pytest.mark.chromium
 
 
-def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path, _, why = ensure_chromium()  # installs Debian's chromium when missing and possible
+    if path is None:
+        pytest.skip(why)
+    return path
 
 
-def test_page_renders_every_bar_and_keeps_hostile_names_as_text(report: RunReport, tmp_path: Path) -> None:
+@pytest.fixture
+def run_chromium(chromium: str, tmp_path: Path) -> Callable[[list[str]], subprocess.CompletedProcess[str]]:
+    def run(args: list[str]) -> subprocess.CompletedProcess[str]:
+        command = chromium_command(chromium, tmp_path / "profile", args)
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+    return run
+
+
+def test_page_renders_every_bar_and_keeps_hostile_names_as_text(
+    report: RunReport, tmp_path: Path, run_chromium: Callable[[list[str]], subprocess.CompletedProcess[str]]
+) -> None:
     hostile = report.steps[6].model_copy(update={"resource": "www<img src=x onerror=alert(1)>.contoso.com CNAME"})
     steps = [*report.steps[:6], hostile, report.steps[7]]
     files = write_report(report.model_copy(update={"steps": steps}), tmp_path / "out")
-    result = _chromium(["--dump-dom", files.html_path.as_uri()], tmp_path / "profile")
+    result = run_chromium(["--dump-dom", files.html_path.as_uri()])
     assert result.returncode == 0, result.stderr[-2000:]
     dom = result.stdout  # the DOM after the browser parsed and laid it out
     assert dom.count('class="bar ') == len(steps)
@@ -60,10 +54,12 @@ def test_page_renders_every_bar_and_keeps_hostile_names_as_text(report: RunRepor
     assert "www&lt;img src=x onerror=alert(1)&gt;.contoso.com CNAME" in dom
 
 
-def test_screenshot_of_a_failover_report(report: RunReport, tmp_path: Path) -> None:
+def test_screenshot_of_a_failover_report(
+    report: RunReport, tmp_path: Path, run_chromium: Callable[[list[str]], subprocess.CompletedProcess[str]]
+) -> None:
     files = write_report(report, tmp_path / "out")
     png = tmp_path / "report.png"
-    result = _chromium([f"--screenshot={png}", "--window-size=1400,1000", files.html_path.as_uri()], tmp_path / "p")
+    result = run_chromium([f"--screenshot={png}", "--window-size=1400,1000", files.html_path.as_uri()])
     assert result.returncode == 0, result.stderr[-2000:]
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -8,11 +8,15 @@ from pathlib import Path
 
 from regionshift.contracts import RunReport, StepOutcome
 from regionshift.reports import report_stem, write_report
+from regionshift.reports.next_steps import next_steps
 
 
-def test_json_round_trips_to_the_same_run_report(report: RunReport, tmp_path: Path) -> None:
+def test_json_round_trips_to_the_same_run_report_with_its_next_steps(report: RunReport, tmp_path: Path) -> None:
     files = write_report(report, tmp_path)
-    assert RunReport.model_validate_json(files.json_path.read_text(encoding="utf-8")) == report
+    written = RunReport.model_validate_json(files.json_path.read_text(encoding="utf-8"))
+    assert written.next_steps, "every written report says what to do next"
+    assert written == report.model_copy(update={"next_steps": written.next_steps})
+    assert written.next_steps == next_steps(report)
 
 
 def test_files_are_named_operation_plan_utc_start(report: RunReport, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from report_identity import identity_endpoint
 from regionshift.contracts import RunReport
 from regionshift.plan import parse_plan
 from regionshift.reports import BlobTarget, ReportUploadError, write_report
+from regionshift.reports.next_steps import with_next_steps
 from regionshift.reports.upload import CA_BUNDLE_ENV, CONNECTION_STRING_ENV
 
 PLAN = """
@@ -47,7 +48,7 @@ def test_both_files_land_in_the_plans_container(report: RunReport, azurite: Azur
         assert blob.download_blob().readall() == path.read_bytes()
     assert client.get_blob_client(names[0]).get_blob_properties().content_settings.content_type.startswith("text/html")
     uploaded = client.get_blob_client(f"contoso-web/{files.json_path.name}").download_blob().readall()
-    assert RunReport.model_validate_json(uploaded) == report
+    assert RunReport.model_validate_json(uploaded) == with_next_steps(report)
 
 
 def test_uploading_the_same_run_again_overwrites(report: RunReport, azurite: Azurite, tmp_path: Path) -> None:

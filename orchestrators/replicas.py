@@ -25,6 +25,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from orchestrators.cancel import Cancellation
 from orchestrators.fanout import never_raises
 from orchestrators.waiting import DEADLINES, sleep, wait_for_operation
 from regionshift.azure import cosmos, sql
@@ -85,6 +86,7 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
     planned_failed = forced_failed = False
     target_misses = 0
     last = ""
+    cancel = Cancellation(context)  # [cancel] checked before any write or data-loss action
 
     def end(status: str, detail: str, **data: Any) -> dict[str, Any]:
         return StepOutcome(
@@ -99,7 +101,7 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
         ).model_dump(mode="json")
 
     def look() -> Generator[Any, Any, Assessment]:
-        found = Assessment.model_validate((yield context.call_activity(replica.assess, raw)))
+        found = Assessment.model_validate((yield from cancel.watch(context.call_activity(replica.assess, raw))))
         probes.append(
             Probe(at=context.current_utc_datetime, answered=found.source.answered, detail=found.source.detail)
         )
@@ -152,6 +154,8 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
             return end(
                 "failed", f"the {acted} failover finished but the target is {found.target.role or 'not primary'}"
             )
+        if cancel.requested:  # [cancel] nothing runs on it, and nothing is started after a cancel
+            return end("skipped", f"{cancel.by}: no failover was started on it")
 
         if not found.target.answered:
             target_misses += 1

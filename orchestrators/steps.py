@@ -10,10 +10,20 @@ from collections.abc import Generator
 from datetime import datetime
 from typing import Any, Literal
 
+from orchestrators.cancel import Cancellation, cancel_summary
 from orchestrators.fanout import Branch, run_branches
 from regionshift.azure.dns import record_label
 from regionshift.azure.inventory import slices
-from regionshift.contracts import ActivityInput, RunProgress, RunReport, RunRequest, StepKind, StepOutcome
+from regionshift.contracts import (
+    ActivityInput,
+    CancelRequest,
+    RunProgress,
+    RunReport,
+    RunRequest,
+    StepKind,
+    StepOutcome,
+    StepStatus,
+)
 from regionshift.names import Activities, Orchestrators
 from regionshift.plan import Plan, PlanContext
 from regionshift.safety import Decision, Reading, dns_may_move
@@ -113,6 +123,9 @@ def skipped_dns(plan: Plan, direction: Direction, why: str) -> list[StepOutcome]
     return [skipped("dns", record_label(r), action, why) for r in plan.dns_records]
 
 
+_APPROVAL_STATUS: dict[str, StepStatus] = {"approved": "succeeded", "cancelled": "skipped"}
+
+
 def approval_step(plan_name: str, decision: Any) -> StepOutcome:
     """The approval as a step of the run, with who approved (or why not) for the report."""
     approvers = ", ".join(a.approver for a in decision.approvers) or ("policy" if decision.automatic else "nobody")
@@ -120,13 +133,13 @@ def approval_step(plan_name: str, decision: Any) -> StepOutcome:
         kind="approval",
         resource=plan_name,
         action="automatic" if decision.automatic else "approve",
-        status="succeeded" if decision.decision == "approved" else "failed",
+        status=_APPROVAL_STATUS.get(decision.decision, "failed"),
         detail=f"{decision.decision} by {approvers}" + (f": {decision.reason}" if decision.reason else ""),
         data=decision.model_dump(mode="json"),
     )
 
 
-def progress(phase: str, steps: list[StepOutcome], total: int) -> dict[str, Any]:
+def progress(phase: str, steps: list[StepOutcome], total: int, cancel: Cancellation | None = None) -> dict[str, Any]:
     """The custom status: small and the same size whatever the plan's size (the Durable extension
     fails an orchestration whose custom status exceeds 16 KB). Branches are read from the
     instances of the branches themselves (regionshift.cli.progress)."""
@@ -135,7 +148,25 @@ def progress(phase: str, steps: list[StepOutcome], total: int) -> dict[str, Any]
         done=sum(1 for s in steps if s.ok),
         failed=sum(1 for s in steps if s.status == "failed"),
         total=total,
+        cancelled_by=cancel.by if cancel is not None else "",
     ).model_dump(mode="json")
+
+
+def not_started(
+    plan: Plan, why: str, *, data: bool = True, compute: bool = True, dns: Direction | None = None
+) -> list[StepOutcome]:
+    """Skipped steps for what a stopped run never started, so its report names every resource."""
+    steps: list[StepOutcome] = []
+    if compute:
+        if any(s.mode == "create" for s in plan.scale_sets):
+            steps.append(skipped("resource_group", plan.failover_resource_group, "create", why))
+        steps += [skipped("scale_set", s.name, s.mode, why) for s in plan.scale_sets]
+    if data:
+        steps += [skipped("sql", g.name, "failover", why) for g in plan.sql_failover_groups]
+        steps += [skipped("cosmos", a.name, "failover", why) for a in plan.cosmos_accounts]
+    if dns is not None:
+        steps += skipped_dns(plan, dns, why)
+    return steps
 
 
 def guard_before_dns(
@@ -177,7 +208,13 @@ def report(
     reason: str = "",
     readiness: list[StepOutcome] | None = None,
     lease: dict[str, Any] | None = None,
+    cancelled: CancelRequest | None = None,
+    phase: str = "",
 ) -> dict[str, Any]:
+    # A run stopped by a cancel in `phase` says what ran and what that leaves (orchestrators/cancel.py);
+    # a cancel that came after the last phase had started (no `phase`) stopped nothing, and is only noted.
+    if cancelled is not None and phase:
+        reason = cancel_summary(cancelled, phase, steps, resources or [])
     failed = [s for s in steps if s.status == "failed"]
     rpos = [float(s.data["rpo_seconds"]) for s in steps if "rpo_seconds" in s.data]
     return RunReport(
@@ -197,6 +234,11 @@ def report(
         readiness=readiness or [],
         reason=reason or "; ".join(f"{s.kind} {s.resource}: {s.detail}" for s in failed),
         lease=lease or {},
+        cancelled=(
+            {**cancelled.model_dump(mode="json"), "phase": phase or None, "stopped_the_run": bool(phase)}
+            if cancelled is not None
+            else {}
+        ),
     ).model_dump(mode="json")
 
 
@@ -225,11 +267,15 @@ def finish(
     total: int,
     readiness: list[StepOutcome] | None = None,
     lease: dict[str, Any] | None = None,
+    cancel: Cancellation | None = None,
+    phase: str = "",
 ) -> Generator[Any, Any, dict[str, Any]]:
     """End a run (`result = yield from finish(...)`): read where every resource stands now, then
-    build the report. The run's end is taken before that read, so it does not count in the RTO."""
+    build the report. The run's end is taken before that read, so it does not count in the RTO.
+    A run cancelled in `phase` says so, with what ran and what that leaves."""
     ended_at = context.current_utc_datetime
-    context.set_custom_status(progress("report", steps, total))
+    cancelled = cancel.request if cancel is not None else None
+    context.set_custom_status(progress("report", steps, total, cancel))
     state = yield from final_state(context, plan)
     result = report(
         operation,
@@ -242,6 +288,8 @@ def finish(
         state,
         readiness=readiness,
         lease=lease,
+        cancelled=cancelled,
+        phase=phase,
     )
     return (yield from publish(context, plan, result, total))
 

@@ -171,6 +171,34 @@ class RunProgress(WireModel):
     failed: int = 0
     total: int = 0
     branches: dict[str, StepStatus | Literal["running", "pending"]] = {}
+    cancelled_by: str = ""  # set once the run saw a cancel event: it schedules nothing new
+
+
+# ARC's CancelPlanExecution takes a comment of at most 1024 characters (API reference, "CancelPlanExecution").
+MAX_CANCEL_REASON = 1024
+
+
+class CancelRequest(WireModel):
+    """The data of a `cancel` event (`Events.CANCEL`): who asked, why, and when by their clock."""
+
+    by: str
+    reason: str = ""
+    at: str = ""
+
+    @classmethod
+    def from_event(cls, data: Any) -> CancelRequest:
+        """Whatever was raised: an event that is not one of ours still cancels, by "someone"."""
+        if isinstance(data, dict):
+            by, reason, at = data.get("by"), data.get("reason"), data.get("at")
+            return cls(
+                by=str(by)[:200] if by else "someone",
+                reason=str(reason)[:MAX_CANCEL_REASON] if reason else "",
+                at=str(at)[:40] if at else "",
+            )
+        return cls(by="someone", reason=str(data)[:MAX_CANCEL_REASON] if data else "")
+
+    def describe(self) -> str:
+        return f"cancelled by {self.by}" + (f" ({self.reason})" if self.reason else "")
 
 
 class RunReport(WireModel):
@@ -189,6 +217,8 @@ class RunReport(WireModel):
     reason: str = ""
     # The plan's run lease this run held (or was refused): backend, holder, a broken holder.
     lease: dict[str, Any] = {}
+    # A cancelled run: who, why, when they asked, and the phase it was in (`CancelRequest` + phase).
+    cancelled: dict[str, Any] = {}
     # Where the report was published (file paths and blob URLs); filled in after it was written.
     links: list[str] = []
     # Whether the report reached everywhere it should (the report folder, and the blob container

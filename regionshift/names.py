@@ -48,3 +48,5 @@ class Events:
 
     APPROVAL_DECISION = "approval_decision"  # on the approval sub-orchestration: one vote
     ALERT = "alert"  # on a running failover: a later alert of the same outage, recorded
+    # On a run and its running branches: stop scheduling, let what runs finish (orchestrators/cancel.py).
+    CANCEL = "cancel"

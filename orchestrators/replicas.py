@@ -108,6 +108,14 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
         step["resource"] = found.resource
         return found
 
+    def nap() -> Generator[Any, Any, None]:
+        """Wait one probe interval; a cancel ends the wait at once (after it, waits are plain)."""
+        if cancel.requested:
+            return (yield from sleep(context, interval, deadline))
+        timer = context.create_timer(min(context.current_utc_datetime + interval, deadline))
+        if (yield from cancel.race(timer)) is None:
+            timer.cancel()
+
     def act(forced: bool) -> Generator[Any, Any, tuple[str, str]]:
         """Start the operation and wait for it: ("ended" | "busy" | "failed", what happened)."""
         nonlocal acted
@@ -115,7 +123,7 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
         if begun.outcome == "refused":
             return "failed", f"refused: {begun.detail}"
         if begun.outcome == "in_progress":  # another operation runs on it (ours before a crash, or someone's)
-            yield from sleep(context, interval, deadline)
+            yield from nap()
             return "busy", begun.detail
         if begun.outcome == "started" and begun.handle is not None:
             context.set_custom_status({"kind": replica.kind, "resource": step["resource"], "state": "waiting"})
@@ -147,7 +155,7 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
         if context.current_utc_datetime >= deadline:
             return end("failed", f"not done before the {DEADLINES[replica.kind]} deadline ({last or 'no answer'})")
         if found.in_progress:
-            yield from sleep(context, interval, deadline)
+            yield from nap()
             found = yield from look()
             continue
         if acted is not None:
@@ -166,7 +174,7 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
                     "not failing over into it",
                     rule=TARGET_MUST_ANSWER,
                 )
-            yield from sleep(context, interval, deadline)
+            yield from nap()
             found = yield from look()
             continue
         target_misses = 0
@@ -194,7 +202,7 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
         )
         if verdict.state == "not_yet":
             context.set_custom_status({"kind": replica.kind, "resource": step["resource"], "state": "probing"})
-            yield from sleep(context, interval, deadline)
+            yield from nap()
             found = yield from look()
             continue
         decision = may_take_data_loss_action(

@@ -78,14 +78,10 @@ def replica_branches(
 
 
 def dns_branches(plan: Plan, direction: Direction) -> list[Branch]:
+    """One branch per record: written, then verified on its name servers (orchestrators/dns.py)."""
     context = plan.context()
     return [
-        Branch(
-            kind="activity",
-            name=Activities.SWITCH_DNS_RECORD,
-            key=f"dns{i}",
-            input=activity_input(context, r, direction=direction),
-        )
+        Branch(name=Orchestrators.DNS_RECORD, key=f"dns{i}", input=activity_input(context, r, direction=direction))
         for i, r in enumerate(plan.dns_records)
     ]
 
@@ -108,10 +104,9 @@ def stamped(steps: list[StepOutcome], started: datetime, ended: datetime) -> lis
 
 
 def switch_dns(context: Any, plan: Plan, direction: Direction) -> Generator[Any, Any, list[StepOutcome]]:
-    """Every DNS record of the plan to `direction`'s targets, in parallel (`yield from`)."""
-    started = context.current_utc_datetime
-    results = outcomes((yield from run_branches(context, dns_branches(plan, direction))))
-    return stamped(results, started, context.current_utc_datetime)
+    """Every DNS record of the plan to `direction`'s targets, each verified where clients ask, in
+    parallel (`yield from`); each branch times its own step on the orchestration's clock."""
+    return outcomes((yield from run_branches(context, dns_branches(plan, direction))))
 
 
 def skipped(kind: StepKind, resource: str, action: str, why: str) -> StepOutcome:
@@ -217,6 +212,11 @@ def report(
         reason = cancel_summary(cancelled, phase, steps, resources or [])
     failed = [s for s in steps if s.status == "failed"]
     rpos = [float(s.data["rpo_seconds"]) for s in steps if "rpo_seconds" in s.data]
+    # The RTO is the time until clients can reach the target: until the last DNS record's name
+    # servers answer the new targets and the old answer's TTL has run out (orchestrators/dns.py);
+    # without DNS records, until the run's end. Only a run that got there has one.
+    reached = [datetime.fromisoformat(s.data["clients_expire_at"]) for s in steps if "clients_expire_at" in s.data]
+    served_at = max(reached) if reached else ended_at
     return RunReport(
         operation=operation,
         plan=plan.name,
@@ -224,9 +224,7 @@ def report(
         status="failed" if failed or reason else "succeeded",
         started_at=started_at,
         ended_at=ended_at,
-        # The RTO is the time until the workload is served from the target: only a run that got
-        # there has one.
-        rto_seconds=None if failed or reason else (ended_at - started_at).total_seconds(),
+        rto_seconds=None if failed or reason else (served_at - started_at).total_seconds(),
         rpo_seconds=max(rpos) if rpos else None,
         started_by=started_by,
         steps=steps,

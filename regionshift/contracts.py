@@ -123,6 +123,27 @@ class Begun(WireModel):
     data: dict[str, Any] = {}
 
 
+class NameServerAnswer(WireModel):
+    """What one authoritative name server answered for a record (regionshift.azure.dns.ask)."""
+
+    server: str  # as named (the zone's nameServers, or REGIONSHIFT_DNS_SERVERS), with the address asked
+    answered: bool  # a DNS answer came (NOERROR, NXDOMAIN, ...), not a timeout or a refusal
+    targets: list[str] = []
+    ttl: int | None = None
+    detail: str = ""  # what it said, in words: "web-cus.contoso.net (TTL 60 s)", "timed out"
+
+
+class DnsVerification(WireModel):
+    """One look at what the zone's authoritative name servers answer for a record."""
+
+    changed: bool  # every server answers the wanted targets
+    servers: list[NameServerAnswer] = []
+    error: str = ""  # the servers could not be found (the zone unreadable, no name server)
+
+    def describe(self) -> str:
+        return self.error or "; ".join(f"{a.server}: {a.detail}" for a in self.servers)
+
+
 class PlanSlice(WireModel):
     """A part of the plan for one activity to read (the final state, the guard before DNS), so
     that a plan of a thousand resources is read in parallel slices, not by one activity in turn."""

@@ -44,6 +44,9 @@ class Settings:
     # Set by `--simulate` to the emulator's own speed, so durable timers wait in emulated (Azure)
     # seconds; the Functions host in Azure has no such setting.
     host_clock_speed: float = 1.0
+    # The name servers a DNS switch is verified on (`host[:port],...`); unset: each zone's own
+    # authoritative name servers, from its `nameServers` in ARM (regionshift.azure.dns).
+    dns_servers: str = ""
 
     @property
     def scope(self) -> str:
@@ -62,6 +65,7 @@ class Settings:
             retry_total=int(env.get("REGIONSHIFT_RETRY_TOTAL", "6")),
             polling_interval=float(env.get("REGIONSHIFT_POLLING_INTERVAL", "5")),
             host_clock_speed=float(env.get("REGIONSHIFT_HOST_CLOCK_SPEED", "1")),
+            dns_servers=env.get("REGIONSHIFT_DNS_SERVERS", ""),
         )
 
 

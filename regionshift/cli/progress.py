@@ -31,11 +31,11 @@ BRANCHES = {
     Orchestrators.COSMOS_BRANCH: "Cosmos DB account",
     Orchestrators.SCALE_SET_BRANCH: "scale set",
     Orchestrators.DELETE_GROUP: "delete resource group",
+    Orchestrators.DNS_RECORD: "DNS record",
 }
 CONTAINERS = {Orchestrators.FAN_OUT, Orchestrators.PROVISION_COMPUTE, Orchestrators.READINESS}
 STEP_ACTIVITIES = {
     Activities.ENSURE_RESOURCE_GROUP: "resource group",
-    Activities.SWITCH_DNS_RECORD: "DNS record",
     Activities.CHECK_READINESS: "readiness check",
     Activities.CHECK_FAILBACK_READY: "failback check",
     Activities.PROBE_HEALTH: "health probe",

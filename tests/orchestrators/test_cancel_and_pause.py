@@ -151,8 +151,10 @@ def test_a_cancel_during_the_approval_wait_asks_nobody_more_and_changes_nothing(
             start(host, approved=False)
             approval = f"{RUN}:approval"
             wait_until(
-                lambda: (getattr(host.get_status(approval), "custom_status", None) or {}).get("phase")
-                == "awaiting_approval",
+                lambda: (
+                    (getattr(host.get_status(approval), "custom_status", None) or {}).get("phase")
+                    == "awaiting_approval"
+                ),
                 "the approval to wait for a decision",
             )
             act(host, "cancel", reason="false alarm")

@@ -21,8 +21,9 @@ import json
 import os
 import signal
 import sys
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -119,7 +120,8 @@ def run_orchestration(
             host.start_new(orchestrator, new_run(request, plan), instance_id=instance_id)
             err.print(f"started {instance_id} on the embedded Durable host")
         try:
-            final = _follow_through_pauses(host, instance_id, operation, options)
+            with _second_interrupt_leaves():
+                final = _follow_through_pauses(host, instance_id, operation, options)
         except KeyboardInterrupt:
             _interrupted(host, instance_id, operation, options)
     if final.runtime_status is RuntimeStatus.SUSPENDED:
@@ -214,10 +216,33 @@ def _suspension_reason(host: DurableHost, instance_id: str) -> str:
     return str(reasons[-1]) if reasons and reasons[-1] else "paused"
 
 
+@contextlib.contextmanager
+def _second_interrupt_leaves() -> Iterator[None]:
+    """While following: the first Ctrl-C is a KeyboardInterrupt (`_interrupted` says where the run
+    goes on); any later one leaves at once, without a traceback, however soon it comes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    interrupts = 0
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        nonlocal interrupts
+        interrupts += 1
+        if interrupts > 1:
+            _leave(130)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        if interrupts == 0:
+            signal.signal(signal.SIGINT, previous)
+
+
 def _interrupted(host: InboxHost, instance_id: str, operation: str, options: RunOptions) -> NoReturn:
     """Ctrl-C while following: one line that says where the run goes on and how to resume it, then
-    out at once. A second Ctrl-C leaves without waiting for anything (and without a traceback)."""
-    signal.signal(signal.SIGINT, lambda *_: _leave(130))
+    out at once (a second Ctrl-C meanwhile leaves without waiting: `_second_interrupt_leaves`)."""
     if options.simulate:
         line = (
             f"interrupted: the simulation ends here (its emulator ran in this process); "

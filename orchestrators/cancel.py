@@ -97,8 +97,8 @@ def _state(resource: dict[str, Any]) -> str:
         return f"{name}: not readable now"
     if kind == "sql":
         sides = [resource.get("partner_server"), resource.get("primary_server")]
-        primary = [s["server"] for s in sides if isinstance(s, dict) and s.get("role") == "Primary"]
-        return f"SQL {name}: primary {primary[0]}" if primary else f"SQL {name}: primary not readable now"
+        roles = [f"{s['server']} {str(s.get('role', '?')).lower()}" for s in sides if isinstance(s, dict)]
+        return f"SQL {name}: {', '.join(roles)}" if roles else f"SQL {name}: not readable now"
     if kind == "cosmos":
         return f"Cosmos DB {name}: writes in {resource.get('write_region') or 'an unknown region'}"
     if kind == "dns":

@@ -23,6 +23,7 @@ from regionshift.cli import inbox
 from regionshift.cli.console import err, out
 from regionshift.cli.environment import simulation_state_dir
 from regionshift.cli.exit_codes import ExitCode
+from regionshift.cli.progress import phase_words
 from regionshift.cli.runs import open_host, who
 from regionshift.control import ControlRequest, answer_on_host
 from regionshift.errors import InputError, RunRefused
@@ -150,6 +151,7 @@ def _print_runs(runs: list[dict[str, Any]], json_output: bool) -> ExitCode:
         status = "paused" if run["runtime_status"] == "Suspended" else str(run["runtime_status"]).lower()
         if run.get("cancelled_by"):
             status += f" ({run['cancelled_by']})"
-        table.add_row(run["instance_id"], status, str(run.get("phase") or ""), str(run.get("created", ""))[:19])
+        phase = phase_words(str(run["phase"])) if run.get("phase") else ""
+        table.add_row(run["instance_id"], status, phase, str(run.get("created", ""))[:19])
     out.print(table)
     return ExitCode.OK

@@ -23,16 +23,23 @@ from test_runs_control_cli import runs, slow_plan, start_failover, wait_for_phas
 EXIT_TIMEOUT = 30  # a bound on a hang, not a speed target: "promptly" is what the test pins by exit
 
 
-def test_ctrl_c_says_where_the_run_goes_on_and_the_run_is_kept(emulator: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
-    plan = slow_plan(tmp_path)
-    process = start_failover(emulator, plan)
+def interrupted(env: dict[str, str], plan: Path, times: int) -> tuple[int, str]:
+    """Ctrl-C `times` times, back to back, into a failover that is failing over; (exit code, stderr)."""
+    process = start_failover(env, plan)
     try:
-        wait_for_phase(emulator, plan, "data_and_compute", process)
-        process.send_signal(signal.SIGINT)
+        wait_for_phase(env, plan, "data_and_compute", process)
+        for _ in range(times):
+            process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=EXIT_TIMEOUT)
     finally:
         process.kill()
-    assert process.returncode == 130, stderr[-3000:]
+    return process.returncode, stderr
+
+
+def test_ctrl_c_says_where_the_run_goes_on_and_the_run_is_kept(emulator: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
+    plan = slow_plan(tmp_path)
+    code, stderr = interrupted(emulator, plan, 1)
+    assert code == 130, stderr[-3000:]
     (line,) = [line for line in stderr.splitlines() if line.startswith("interrupted:")]
     assert "failover-contoso-web is kept in" in line
     assert f"when you run `regionshift failover {plan}` again" in line and "go on in Azure" in line
@@ -42,16 +49,8 @@ def test_ctrl_c_says_where_the_run_goes_on_and_the_run_is_kept(emulator: dict[st
 
 
 def test_a_second_ctrl_c_leaves_at_once_without_a_traceback(emulator: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
-    plan = slow_plan(tmp_path)
-    process = start_failover(emulator, plan)
-    try:
-        wait_for_phase(emulator, plan, "data_and_compute", process)
-        process.send_signal(signal.SIGINT)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=EXIT_TIMEOUT)
-    finally:
-        process.kill()
-    assert process.returncode == 130, stderr[-3000:]
+    code, stderr = interrupted(emulator, slow_plan(tmp_path), 2)
+    assert code == 130, stderr[-3000:]
     assert "Traceback" not in stderr and "Aborted" not in stderr
 
 

@@ -9,44 +9,18 @@ The plan's outage evidence spans an hour, so the data branches are still probing
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_runs import app_host
+from app_runs import probing, probing_failover, wait_until
 
-from regionshift.contracts import RunReport, RunRequest
+from regionshift.contracts import RunReport
 from regionshift.control import ControlRefused, ControlRequest, HostInstances, control
 from regionshift.host import DurableHost, RuntimeStatus
-from regionshift.names import Orchestrators
-from regionshift_emulator.harness import app_on_emulator, example_plan, writes
+from regionshift_emulator.harness import writes
 
 RUN = "failover-contoso-web"
-# Three probes over an hour: the branches probe (and wait) long after the test has stepped in.
-SLOW_EVIDENCE = {"data_loss": "allow", "outage_evidence": {"failed_probes": 3, "window_seconds": 3600}}
-
-
-def start(host: DurableHost, approved: bool = True) -> None:
-    plan = example_plan(**SLOW_EVIDENCE)
-    request = RunRequest.new(plan, started_by="test", approved=approved)
-    host.start_new(Orchestrators.FAILOVER, request.model_dump(mode="json"), instance_id=RUN)
-
-
-def wait_until(predicate: Any, what: str, timeout: float = 60) -> Any:
-    """A bound on waiting for a state, not a speed assertion."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def probing(host: DurableHost) -> bool:
-    branches = [s for s in host.list_instances(prefix=f"{RUN}:") if s.name == Orchestrators.SQL_BRANCH]
-    return any((s.custom_status or {}).get("state") == "probing" for s in branches)
 
 
 def statuses(host: DurableHost, ids: list[str]) -> set[RuntimeStatus]:
@@ -65,14 +39,11 @@ def data_writes(emu: Any) -> list[dict[str, Any]]:
 def test_a_cancel_while_the_data_branches_probe_writes_no_data_and_no_dns(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with app_on_emulator(example_plan(**SLOW_EVIDENCE), {"outage": ["eastus2"]}, tmp_path, monkeypatch) as emu:
-        with app_host(tmp_path) as host:
-            start(host)
-            wait_until(lambda: probing(host), "the SQL branch to probe the primary")
-            outcome = act(host, "cancel", reason="wrong plan")
-            status = host.wait_for_completion(RUN, timeout=120)
-            with pytest.raises(ControlRefused) as again:
-                act(host, "cancel")
+    with probing_failover(tmp_path, monkeypatch, RUN) as (emu, host):
+        outcome = act(host, "cancel", reason="wrong plan")
+        status = host.wait_for_completion(RUN, timeout=120)
+        with pytest.raises(ControlRefused) as again:
+            act(host, "cancel")
         assert RUN in outcome.instances and any(":sql" in i for i in outcome.instances)
         assert again.value.status == 409
         report = RunReport.model_validate(status.output)
@@ -99,44 +70,38 @@ def test_a_cancel_while_the_data_branches_probe_writes_no_data_and_no_dns(
 def test_pause_holds_the_run_and_its_branches_and_resume_lets_them_go_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with app_on_emulator(example_plan(**SLOW_EVIDENCE), {"outage": ["eastus2"]}, tmp_path, monkeypatch) as emu:
-        with app_host(tmp_path) as host:
-            start(host)
-            wait_until(lambda: probing(host), "the SQL branch to probe the primary")
-            paused = act(host, "pause", reason="looking at the lag")
-            sql = next(i for i in paused.instances if ":sql" in i)
-            # The suspension is an event each instance records at its next episode.
-            wait_until(lambda: statuses(host, [RUN, sql]) == {RuntimeStatus.SUSPENDED}, "the run and SQL to hold")
-            # A part that was ending as the pause came may have ended; none goes on running.
-            assert statuses(host, paused.instances) <= {RuntimeStatus.SUSPENDED, RuntimeStatus.COMPLETED}
-            history = host.get_history(RUN)
-            assert any(e.get("Reason") == "paused by test:ann: looking at the lag" for e in history)
-            with pytest.raises(ControlRefused, match="already paused"):
-                act(host, "pause")
-            resumed = act(host, "resume")
-            assert RUN in resumed.instances and sql in resumed.instances
-            wait_until(lambda: RuntimeStatus.SUSPENDED not in statuses(host, resumed.instances), "all to go on")
-            with pytest.raises(ControlRefused, match="not paused"):
-                act(host, "resume")
-            # Still probing after the resume: the branches go on where they held.
-            wait_until(lambda: probing(host), "the SQL branch to probe again")
-            act(host, "cancel")
-            host.wait_for_completion(RUN, timeout=120)
-            with pytest.raises(ControlRefused, match="has ended"):
-                act(host, "pause")
+    with probing_failover(tmp_path, monkeypatch, RUN) as (emu, host):
+        paused = act(host, "pause", reason="looking at the lag")
+        sql = next(i for i in paused.instances if ":sql" in i)
+        # The suspension is an event each instance records at its next episode.
+        wait_until(lambda: statuses(host, [RUN, sql]) == {RuntimeStatus.SUSPENDED}, "the run and SQL to hold")
+        # A part that was ending as the pause came may have ended; none goes on running.
+        assert statuses(host, paused.instances) <= {RuntimeStatus.SUSPENDED, RuntimeStatus.COMPLETED}
+        history = host.get_history(RUN)
+        assert any(e.get("Reason") == "paused by test:ann: looking at the lag" for e in history)
+        with pytest.raises(ControlRefused, match="already paused"):
+            act(host, "pause")
+        resumed = act(host, "resume")
+        assert RUN in resumed.instances and sql in resumed.instances
+        wait_until(lambda: RuntimeStatus.SUSPENDED not in statuses(host, resumed.instances), "all to go on")
+        with pytest.raises(ControlRefused, match="not paused"):
+            act(host, "resume")
+        # Still probing after the resume: the branches go on where they held.
+        wait_until(lambda: probing(host, RUN), "the SQL branch to probe again")
+        act(host, "cancel")
+        host.wait_for_completion(RUN, timeout=120)
+        with pytest.raises(ControlRefused, match="has ended"):
+            act(host, "pause")
         assert data_writes(emu) == []
 
 
 def test_cancelling_a_paused_run_resumes_it_so_that_it_ends_cancelled(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with app_on_emulator(example_plan(**SLOW_EVIDENCE), {"outage": ["eastus2"]}, tmp_path, monkeypatch) as emu:
-        with app_host(tmp_path) as host:
-            start(host)
-            wait_until(lambda: probing(host), "the SQL branch to probe the primary")
-            act(host, "pause")
-            outcome = act(host, "cancel", reason="not today")
-            status = host.wait_for_completion(RUN, timeout=120)
+    with probing_failover(tmp_path, monkeypatch, RUN) as (emu, host):
+        act(host, "pause")
+        outcome = act(host, "cancel", reason="not today")
+        status = host.wait_for_completion(RUN, timeout=120)
         assert "resumed" in outcome.detail
         report = RunReport.model_validate(status.output)
         assert report.cancelled["reason"] == "not today"
@@ -148,21 +113,17 @@ def test_a_cancel_during_the_approval_wait_asks_nobody_more_and_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("REGIONSHIFT_APPROVAL_KEY", "approval-signing-key-for-tests-0123456789")
-    plan = example_plan(**SLOW_EVIDENCE)
-    with app_on_emulator(plan, {"outage": ["eastus2"]}, tmp_path, monkeypatch) as emu:
-        with app_host(tmp_path) as host:
-            start(host, approved=False)
-            approval = f"{RUN}:approval"
-            wait_until(
-                lambda: (
-                    (getattr(host.get_status(approval), "custom_status", None) or {}).get("phase")
-                    == "awaiting_approval"
-                ),
-                "the approval to wait for a decision",
-            )
-            act(host, "cancel", reason="false alarm")
-            status = host.wait_for_completion(RUN, timeout=120)
-            approval_status = host.get_status(approval)
+    with probing_failover(tmp_path, monkeypatch, RUN, approved=False) as (emu, host):
+        approval = f"{RUN}:approval"
+        wait_until(
+            lambda: (
+                (getattr(host.get_status(approval), "custom_status", None) or {}).get("phase") == "awaiting_approval"
+            ),
+            "the approval to wait for a decision",
+        )
+        act(host, "cancel", reason="false alarm")
+        status = host.wait_for_completion(RUN, timeout=120)
+        approval_status = host.get_status(approval)
         assert approval_status.output["decision"] == "cancelled"
         report = RunReport.model_validate(status.output)
         assert report.cancelled["phase"] == "approval"

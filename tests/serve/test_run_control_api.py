@@ -8,31 +8,19 @@ host's instances and the emulator's request log.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_runs import app_host
+from app_runs import probing_failover, wait_until
 
-from regionshift.contracts import RunReport, RunRequest
-from regionshift.host import DurableHost, RuntimeStatus
-from regionshift.names import Orchestrators
+from regionshift.contracts import RunReport
+from regionshift.host import RuntimeStatus
 from regionshift.serve import FunctionsHost
-from regionshift_emulator.harness import app_on_emulator, example_plan, writes
+from regionshift_emulator.harness import writes
 
 KEY = "run-control-test-key-0123456789"
 RUN = "failover-contoso-web"
-SLOW_EVIDENCE = {"data_loss": "allow", "outage_evidence": {"failed_probes": 3, "window_seconds": 3600}}
-
-
-def wait_until(predicate: Any, what: str, timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def call(functions: FunctionsHost, path: str, body: Any = None, key: str | None = KEY) -> tuple[int, Any]:
@@ -44,25 +32,12 @@ def call(functions: FunctionsHost, path: str, body: Any = None, key: str | None 
     return answer.status, json.loads(answer.body) if answer.body else None
 
 
-def probing(host: DurableHost) -> bool:
-    return any(
-        (s.custom_status or {}).get("state") == "probing"
-        for s in host.list_instances(prefix=f"{RUN}:")
-        if s.name == Orchestrators.SQL_BRANCH
-    )
-
-
 def test_pause_resume_and_cancel_through_the_http_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import function_app
 
-    plan = example_plan(**SLOW_EVIDENCE)
-    with app_on_emulator(plan, {"outage": ["eastus2"]}, tmp_path, monkeypatch) as emu, app_host(tmp_path) as host:
+    with probing_failover(tmp_path, monkeypatch, RUN) as (emu, host):
         functions = FunctionsHost(function_app.app, host.serve_client_api(), function_key=KEY)
         try:
-            request = RunRequest.new(plan, started_by="test", approved=True)
-            host.start_new(Orchestrators.FAILOVER, request.model_dump(mode="json"), instance_id=RUN)
-            wait_until(lambda: probing(host), "the SQL branch to probe the primary")
-
             assert call(functions, f"/api/runs/{RUN}/pause", key=None)[0] == 401
             assert call(functions, "/api/runs/failover-nope/pause")[0] == 404
             assert call(functions, f"/api/runs/{RUN}:readiness/pause")[0] == 400  # a part, not a run

@@ -1,4 +1,5 @@
-"""Activities for Azure DNS: point a record at the primary or the secondary targets."""
+"""Activities for Azure DNS: point a record at the primary or the secondary targets, and ask the
+zone's authoritative name servers what they answer for it (one look; orchestrators/dns.py polls)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ import azure.durable_functions as df
 from activities.runner import item_label, run_activity
 from regionshift.azure import dns
 from regionshift.azure.outcomes import Step
+from regionshift.contracts import ActivityInput, DnsVerification
 from regionshift.names import Activities
 from regionshift.plan import DnsRecord
+from regionshift.settings import Settings
 
 bp = df.Blueprint()
+
+
+def _side(args: ActivityInput) -> dns.Side:
+    return "primary" if args.direction == "to_primary" else "secondary"
 
 
 @bp.function_name(Activities.SWITCH_DNS_RECORD)
@@ -19,11 +26,20 @@ def switch_dns_record(payload: dict) -> dict:
     return run_activity(
         payload,
         Activities.SWITCH_DNS_RECORD,
-        lambda clients, plan, args: dns.switch(
-            clients,
-            plan,
-            DnsRecord.model_validate(args.item),
-            "primary" if args.direction == "to_primary" else "secondary",
-        ),
+        lambda clients, plan, args: dns.switch(clients, plan, DnsRecord.model_validate(args.item), _side(args)),
         lambda reason: Step("dns", item_label(payload, "name", "zone"), "switch").failed(reason),
+    )
+
+
+@bp.function_name(Activities.VERIFY_DNS_RECORD)
+@bp.activity_trigger(input_name="payload")
+def verify_dns_record(payload: dict) -> dict:
+    """Only reads (ARM for the zone's name servers, then DNS): harmless at any time, any number of times."""
+    return run_activity(
+        payload,
+        Activities.VERIFY_DNS_RECORD,
+        lambda clients, plan, args: dns.verify(
+            clients, plan, DnsRecord.model_validate(args.item), _side(args), Settings.from_env().dns_servers
+        ),
+        lambda reason: DnsVerification(changed=False, error=reason),
     )

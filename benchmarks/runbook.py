@@ -47,23 +47,79 @@ def runbook(cli: AzCli, plan: object) -> list[str]:
             definition = compute._definition(plan, scale_set, scale_set.capacity, {"regionshift-plan": "runbook"})  # type: ignore[arg-type]
             vmss_id = compute.scale_set_id(plan, scale_set, group)  # type: ignore[arg-type]
             az(
-                "resource", "create", "--id", vmss_id, "--api-version", "2026-04-01",
-                "--properties", json.dumps(definition["properties"]), "--location", definition["location"],
-                "--is-full-object", "false",
+                "resource",
+                "create",
+                "--id",
+                vmss_id,
+                "--api-version",
+                "2026-04-01",
+                "--properties",
+                json.dumps(definition["properties"]),
+                "--location",
+                definition["location"],
+                "--is-full-object",
+                "false",
             )
         else:
             rid = parse_resource_id(str(scale_set.scale_set))
-            az("vmss", "scale", "-g", rid.resource_group, "-n", rid.name, "--new-capacity", str(scale_set.capacity),
-               "--subscription", rid.subscription_id)
+            az(
+                "vmss",
+                "scale",
+                "-g",
+                rid.resource_group,
+                "-n",
+                rid.name,
+                "--new-capacity",
+                str(scale_set.capacity),
+                "--subscription",
+                rid.subscription_id,
+            )
     for fg in plan.sql_failover_groups:  # type: ignore[attr-defined]
-        az("sql", "failover-group", "set-primary", "-s", str(fg.partner_server), "-g", str(fg.partner_resource_group),
-           "-n", fg.name, "--allow-data-loss", "--subscription", plan.subscription_of(fg))  # type: ignore[attr-defined]
+        az(
+            "sql",
+            "failover-group",
+            "set-primary",
+            "-s",
+            str(fg.partner_server),
+            "-g",
+            str(fg.partner_resource_group),
+            "-n",
+            fg.name,
+            "--allow-data-loss",
+            "--subscription",
+            plan.subscription_of(fg),
+        )  # type: ignore[attr-defined]
     for account in plan.cosmos_accounts:  # type: ignore[attr-defined]
-        az("cosmosdb", "offline-region", "-g", account.resource_group, "-n", account.name,
-           "--region", plan.regions.primary, "--subscription", plan.subscription_of(account))  # type: ignore[attr-defined]
+        az(
+            "cosmosdb",
+            "offline-region",
+            "-g",
+            account.resource_group,
+            "-n",
+            account.name,
+            "--region",
+            plan.regions.primary,
+            "--subscription",
+            plan.subscription_of(account),
+        )  # type: ignore[attr-defined]
     for record in plan.dns_records:  # type: ignore[attr-defined]
-        az("network", "dns", "record-set", "cname", "set-record", "-g", record.resource_group, "-z", record.zone,
-           "-n", record.name, "-c", str(record.secondary), "--subscription", plan.subscription_of(record))  # type: ignore[attr-defined]
+        az(
+            "network",
+            "dns",
+            "record-set",
+            "cname",
+            "set-record",
+            "-g",
+            record.resource_group,
+            "-z",
+            record.zone,
+            "-n",
+            record.name,
+            "-c",
+            str(record.secondary),
+            "--subscription",
+            plan.subscription_of(record),
+        )  # type: ignore[attr-defined]
     return done
 
 
@@ -88,8 +144,17 @@ def main() -> None:
         wall = time.monotonic()
         commands = runbook(cli, plan)
         rto = emu.state.clock.now() - started
-    print(json.dumps({"resources": args.resources, "speed": args.speed, "commands": len(commands),
-                      "runbook_rto_seconds": round(rto, 1), "wall_seconds": round(time.monotonic() - wall, 1)}))
+    print(
+        json.dumps(
+            {
+                "resources": args.resources,
+                "speed": args.speed,
+                "commands": len(commands),
+                "runbook_rto_seconds": round(rto, 1),
+                "wall_seconds": round(time.monotonic() - wall, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from orchestrators.cancel import Cancellation
 from regionshift.approvals.ledger import ApprovalLedger, Vote
 from regionshift.approvals.wire import ApprovalInput, ApprovalOutcome, Approver, SendRequestInput
 from regionshift.names import Activities, Events, Orchestrators
@@ -47,11 +48,13 @@ def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     policy = Plan.model_validate(args.plan).policy
     confirmation: dict[str, Any] | None = None
     reason = args.reason
+    # [cancel] The run's cancel ends the wait, and nobody is asked after it (orchestrators/cancel.py).
+    cancel = Cancellation(context)
 
     if policy.approval == "automatic":
         context.set_custom_status({"phase": "confirming"})
-        confirmation = yield context.call_activity(Activities.CONFIRM_OUTAGE, {"plan": args.plan})
-        if confirmation and confirmation.get("confirmed"):
+        confirmation = yield from cancel.watch(context.call_activity(Activities.CONFIRM_OUTAGE, {"plan": args.plan}))
+        if confirmation and confirmation.get("confirmed") and not cancel.requested:
             return ApprovalOutcome(
                 decision="approved", automatic=True, confirmation=confirmation, reason="confirmed by second signal"
             ).model_dump(mode="json")
@@ -68,6 +71,8 @@ def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     evidence = {**args.evidence, **({"confirmation": confirmation} if confirmation else {})}
 
     for round_index, webhooks in enumerate(rounds):
+        if cancel.requested:  # [cancel]
+            break
         escalated = round_index > 0
         deadline = context.current_utc_datetime + timedelta(minutes=policy.approval_timeout_minutes)
         sent = yield context.call_activity(
@@ -93,10 +98,11 @@ def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
         while ledger.outcome == "pending":
             event = context.wait_for_external_event(Events.APPROVAL_DECISION)
             timer = context.create_timer(deadline)
-            winner = yield context.task_any([event, timer])
+            winner = yield from cancel.race(event, timer)  # [cancel] None: the run was cancelled
+            if winner != timer:
+                timer.cancel()
             if winner != event:
                 break
-            timer.cancel()
             try:
                 vote = Vote.from_json(event.result)
             except (ValueError, TypeError) as exc:
@@ -109,8 +115,10 @@ def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
 
     outcome = ledger.outcome
     rejected = next((v for v in ledger.accepted if v.decision == "reject"), None)
+    if outcome == "pending" and cancel.requested:  # [cancel] no decision came before the cancel
+        reason = cancel.by
     result = ApprovalOutcome(
-        decision="timed_out" if outcome == "pending" else outcome,
+        decision=("cancelled" if cancel.requested else "timed_out") if outcome == "pending" else outcome,
         approvers=[_approver(v) for v in ledger.accepted if v.decision == "approve"],
         rejected_by=_approver(rejected) if rejected else None,
         escalated=escalated,

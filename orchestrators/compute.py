@@ -14,6 +14,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from orchestrators.cancel import Cancellation
 from orchestrators.fanout import Branch, never_raises, run_branches
 from orchestrators.steps import activity_input, outcomes, skipped, stamped
 from orchestrators.waiting import DEADLINES, poll_delay, sleep, wait_for_operation
@@ -39,7 +40,10 @@ def _scale_set(context: Any) -> Generator[Any, Any, dict[str, Any]]:
     scale_set = ScaleSet.model_validate(args.item)
     started = context.current_utc_datetime
     deadline = started + DEADLINES["scale_set"]
-    found = ScaleSetState.model_validate((yield context.call_activity(Activities.SCALE_SET_ASSESS, raw)))
+    cancel = Cancellation(context)  # [cancel] checked before every write
+    found = ScaleSetState.model_validate(
+        (yield from cancel.watch(context.call_activity(Activities.SCALE_SET_ASSESS, raw)))
+    )
     action = "create" if scale_set.mode == "create" and not found.exists and found.wanted > 0 else "scale"
     acted, starts, last = False, 0, ""
 
@@ -75,6 +79,10 @@ def _scale_set(context: Any) -> Generator[Any, Any, dict[str, Any]]:
             yield from sleep(context, poll_delay(INSTANCE_POLL_SECONDS), deadline)
         elif starts >= MAX_STARTS:
             return end("failed", f"Azure did not take the change after {starts} attempts: {last}")
+        elif cancel.requested:  # [cancel] nothing runs on it, and nothing is started after a cancel
+            if acted:
+                return end("failed", f"{cancel.by} before the change was made again ({last})")
+            return end("skipped", f"{cancel.by}: the scale set was not changed")
         else:
             starts += 1
             begun = Begun.model_validate((yield context.call_activity(Activities.SCALE_SET_BEGIN, raw)))
@@ -124,14 +132,16 @@ def provision_compute(context: df.DurableOrchestrationContext) -> Generator[Any,
     context_plan = plan.context()
 
     started = context.current_utc_datetime
-    group_result = yield context.call_activity(
-        Activities.ENSURE_RESOURCE_GROUP, activity_input(context_plan, resource_group=group, tags=tags)
+    cancel = Cancellation(context)  # [cancel] no scale set is created after a cancel
+    group_result = yield from cancel.watch(
+        context.call_activity(
+            Activities.ENSURE_RESOURCE_GROUP, activity_input(context_plan, resource_group=group, tags=tags)
+        )
     )
     steps: list[StepOutcome] = stamped(outcomes([group_result]), started, context.current_utc_datetime)
-    if not steps[0].ok:
-        steps += [
-            skipped("scale_set", s.name, "create", f"resource group {group} could not be created") for s in to_create
-        ]
+    if not steps[0].ok or cancel.requested:
+        why = f"{cancel.by}: not created" if cancel.requested else f"resource group {group} could not be created"
+        steps += [skipped("scale_set", s.name, "create", why) for s in to_create]
         return [s.model_dump(mode="json") for s in steps]
     branches = scale_set_branches(context_plan, to_create, key="vmss", resource_group=group, tags=tags)
     steps += outcomes((yield from run_branches(context, branches)))

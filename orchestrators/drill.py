@@ -21,6 +21,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from orchestrators.cancel import Cancellation
 from orchestrators.lease import holding_lease
 from orchestrators.steps import activity_input, outcomes, progress, publish, report, skipped
 from orchestrators.waiting import sleep
@@ -59,12 +60,13 @@ def drill(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[s
     request = RunRequest.model_validate(context.get_input())
     plan = Plan.model_validate(request.plan)
     started_at = context.current_utc_datetime  # the first episode's time: the same on every replay
-    body = partial(_drill, context, request, plan, started_at)
+    cancel = Cancellation(context)  # [cancel] made once, at the start (orchestrators/cancel.py)
+    body = partial(_drill, context, request, plan, started_at, cancel=cancel)
     return (yield from holding_lease(context, "drill", plan, request, started_at, body))
 
 
 def _drill(
-    context: Any, request: RunRequest, plan: Plan, started_at: datetime, lease: dict[str, Any]
+    context: Any, request: RunRequest, plan: Plan, started_at: datetime, lease: dict[str, Any], *, cancel: Cancellation
 ) -> Generator[Any, Any, dict[str, Any]]:
     group = request.resource_group or drill_resource_group(plan, started_at.strftime("%Y%m%d%H%M%S"))
     tags = {PLAN_TAG: plan.name, DRILL_TAG: context.instance_id}
@@ -95,8 +97,10 @@ def _drill(
     readiness = outcomes(
         [
             (
-                yield context.call_sub_orchestrator(
-                    Orchestrators.READINESS, {"plan": request.plan}, instance_id=f"{context.instance_id}:readiness"
+                yield from cancel.watch(
+                    context.call_sub_orchestrator(
+                        Orchestrators.READINESS, {"plan": request.plan}, instance_id=f"{context.instance_id}:readiness"
+                    )
                 )
             )
         ]
@@ -105,33 +109,40 @@ def _drill(
     # still built and measured: a drill should find every problem, not only the first.
     failing = blocking(plan, readiness)
     reason = "; ".join(f"{c.action} {c.resource}: {c.detail}" for c in failing)
-
-    context.set_custom_status(progress("compute", steps, total))
-    compute = context.call_sub_orchestrator(
-        Orchestrators.PROVISION_COMPUTE,
-        {"plan": request.plan, "resource_group": group, "tags": tags},
-        instance_id=f"{context.instance_id}:compute",
-    )
-    deadline = context.create_timer(context.current_utc_datetime + DRILL_TIMEOUT)
-    winner = yield context.task_any([compute, deadline])
-    if winner == compute:
-        deadline.cancel()
-        steps += outcomes([compute.result])
-        probes = [s for s in creates if s.health_probe_url]
-        if probes and all(s.ok for s in steps):
-            context.set_custom_status(progress("health", steps, total))
-            for scale_set in probes:
-                steps.append((yield from _probe_until_healthy(context, scale_set)))
+    # [cancel] A cancelled drill builds and probes nothing more, but always cleans up: its own
+    # resource group is all it ever changes, and leaving it would be the drill's only harm.
+    phase = ""
+    if cancel.requested:
+        phase = "readiness"
+        steps += [skipped("scale_set", s.name, "create", f"not started: {cancel.by}") for s in creates]
     else:
-        steps.append(
-            StepOutcome(
-                kind="scale_set",
-                resource=group,
-                action="create",
-                status="failed",
-                detail=f"timed out after {DRILL_TIMEOUT}",
-            )
+        context.set_custom_status(progress("compute", steps, total))
+        compute = context.call_sub_orchestrator(
+            Orchestrators.PROVISION_COMPUTE,
+            {"plan": request.plan, "resource_group": group, "tags": tags},
+            instance_id=f"{context.instance_id}:compute",
         )
+        deadline = context.create_timer(context.current_utc_datetime + DRILL_TIMEOUT)
+        winner = yield context.task_any([compute, deadline])
+        phase = "compute" if cancel.requested else ""
+        if winner == compute:
+            deadline.cancel()
+            steps += outcomes([compute.result])
+            probes = [s for s in creates if s.health_probe_url]
+            if probes and all(s.ok for s in steps) and not cancel.requested:
+                context.set_custom_status(progress("health", steps, total))
+                for scale_set in probes:
+                    steps.append((yield from _probe_until_healthy(context, scale_set)))
+        else:
+            steps.append(
+                StepOutcome(
+                    kind="scale_set",
+                    resource=group,
+                    action="create",
+                    status="failed",
+                    detail=f"timed out after {DRILL_TIMEOUT}",
+                )
+            )
 
     ended_at = context.current_utc_datetime
     context.set_custom_status(progress("cleanup", steps, total))
@@ -157,6 +168,8 @@ def _drill(
         reason=f"readiness: {reason}" if reason else "",
         readiness=readiness,
         lease=lease,
+        cancelled=cancel.request,
+        phase=phase,
     )
     return (yield from publish(context, plan, result, total))
 

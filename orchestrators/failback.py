@@ -14,12 +14,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from datetime import datetime
 from typing import Any
 
 import azure.durable_functions as df
 
+from orchestrators.cancel import Cancellation
 from orchestrators.compute import scale_set_branches
 from orchestrators.fanout import Branch, run_branches
 from orchestrators.lease import holding_lease
@@ -27,6 +28,7 @@ from orchestrators.steps import (
     activity_input,
     finish,
     guard_before_dns,
+    not_started,
     outcomes,
     progress,
     publish,
@@ -51,6 +53,7 @@ def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     request = RunRequest.model_validate(context.get_input())
     plan = Plan.model_validate(request.plan)
     started_at = context.current_utc_datetime
+    cancel = Cancellation(context)  # [cancel] made once, at the start (orchestrators/cancel.py)
     return (
         yield from holding_lease(
             context,
@@ -58,24 +61,39 @@ def failback(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             plan,
             request,
             started_at,
-            lambda lease: _failback(context, request, plan, started_at, lease),
+            lambda lease: _failback(context, request, plan, started_at, lease, cancel),
         )
     )
 
 
 def _failback(
-    context: Any, request: RunRequest, plan: Plan, started_at: datetime, lease: dict[str, Any]
+    context: Any, request: RunRequest, plan: Plan, started_at: datetime, lease: dict[str, Any], cancel: Cancellation
 ) -> Generator[Any, Any, dict[str, Any]]:
     context_plan = plan.context()
     total = 2 * len(plan.scale_sets) + len(plan.sql_failover_groups) + len(plan.cosmos_accounts)
     total += len(plan.dns_records) + 1
+
+    def cancelled(
+        phase: str, steps: list[StepOutcome], readiness: list[StepOutcome], *, data: bool, dns: bool
+    ) -> Generator[Any, Any, dict[str, Any]]:
+        """[cancel] End a failback that saw a cancel in `phase` (`yield from`): no new phase, and the
+        report names what ran and what that leaves (a quiesced secondary serves nothing)."""
+        why = f"not started: {cancel.by}"
+        steps = steps + not_started(plan, why, data=data, compute=False, dns="to_primary" if dns else None)
+        steps.append(skipped("resource_group", plan.failover_resource_group, "delete", why))
+        return finish(context, "failback", plan, request, started_at, steps, total, readiness, lease, cancel, phase)
+
+    def cancelling(steps: list[StepOutcome]) -> Callable[[], None]:
+        return lambda: context.set_custom_status(progress("cancelling", steps, total, cancel))
 
     context.set_custom_status(progress("readiness", [], total))
     checks = [
         Branch(kind="activity", name=Activities.CHECK_FAILBACK_READY, key=f"ready{i}", input=p.model_dump(mode="json"))
         for i, p in enumerate(slices(plan, compute=False))
     ]
-    readiness = outcomes((yield from run_branches(context, checks)))
+    readiness = outcomes((yield from run_branches(context, checks, cancel, cancelling([]))))
+    if cancel.requested:  # [cancel] nothing was changed
+        return (yield from cancelled("readiness", [], readiness, data=True, dns=True))
     gate = failback_may_start([(c.resource, c.ok, c.detail) for c in readiness])
     if not gate.allowed:
         refused = report(
@@ -93,14 +111,19 @@ def _failback(
         return (yield from publish(context, plan, refused, total))
 
     context.set_custom_status(progress("quiesce", [], total))
-    steps: list[StepOutcome] = outcomes(
-        (yield from run_branches(context, scale_set_branches(context_plan, plan.scale_sets, key="quiesce", capacity=0)))
-    )
+    quiesce = scale_set_branches(context_plan, plan.scale_sets, key="quiesce", capacity=0)
+    steps: list[StepOutcome] = outcomes((yield from run_branches(context, quiesce, cancel, cancelling([]))))
+    if cancel.requested:  # [cancel]
+        return (yield from cancelled("quiesce", steps, readiness, data=True, dns=True))
 
     if all(s.ok for s in steps):
         context.set_custom_status(progress("data", steps, total))
-        data = outcomes((yield from run_branches(context, replica_branches(plan, "to_primary"))))
+        data = outcomes(
+            (yield from run_branches(context, replica_branches(plan, "to_primary"), cancel, cancelling(steps)))
+        )
         steps += data
+        if cancel.requested:  # [cancel] what moved home stays there; nothing is moved back
+            return (yield from cancelled("data", steps, readiness, data=False, dns=True))
         if not all(s.ok for s in data):
             # The workload goes on serving from the secondary: what moved home moves back (planned
             # only), so the data is not split between the regions, and the compute comes back up.
@@ -131,18 +154,24 @@ def _failback(
         context.set_custom_status(progress("restore", steps, total))
         steps += restored((yield from _restore_compute(context, plan)))
 
+    if cancel.requested:  # [cancel] during the restore: its branches that had not acted yet skipped
+        return (yield from cancelled("restore", steps, readiness, data=False, dns=True))
     data_back = all(s.ok for s in steps)
     if data_back:
         context.set_custom_status(progress("guard", steps, total))
         decision, guard = yield from guard_before_dns(context, plan, "to_primary")
         steps.append(guard)
         data_back = decision.allowed
+        if cancel.requested:  # [cancel] never switch DNS after a cancel
+            return (yield from cancelled("guard", steps, readiness, data=False, dns=True))
     if data_back:
         context.set_custom_status(progress("dns", steps, total))
         steps += yield from switch_dns(context, plan, "to_primary")
     else:
         steps += skipped_dns(plan, "to_primary", "not switched: the data is not back in the primary")
 
+    if cancel.requested:  # [cancel] DNS is back; the failover resource group is kept
+        return (yield from cancelled("dns", steps, readiness, data=False, dns=False))
     if all(s.ok for s in steps):
         context.set_custom_status(progress("cleanup", steps, total))
         steps += outcomes(
@@ -161,7 +190,7 @@ def _failback(
             skipped("resource_group", plan.failover_resource_group, "delete", "kept: the failback did not complete")
         )
 
-    return (yield from finish(context, "failback", plan, request, started_at, steps, total, readiness, lease))
+    return (yield from finish(context, "failback", plan, request, started_at, steps, total, readiness, lease, cancel))
 
 
 def _restore_compute(context: Any, plan: Plan) -> Generator[Any, Any, list[StepOutcome]]:

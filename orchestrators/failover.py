@@ -15,12 +15,13 @@ Progress is published as a small custom status at phase boundaries (the extensio
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from datetime import datetime
 from typing import Any
 
 import azure.durable_functions as df
 
+from orchestrators.cancel import Cancellation
 from orchestrators.compute import scale_set_branches
 from orchestrators.fanout import Branch, run_branches
 from orchestrators.lease import holding_lease
@@ -28,6 +29,7 @@ from orchestrators.steps import (
     approval_step,
     finish,
     guard_before_dns,
+    not_started,
     outcomes,
     progress,
     publish,
@@ -52,6 +54,7 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     request = RunRequest.model_validate(context.get_input())
     plan = Plan.model_validate(request.plan)
     started_at = context.current_utc_datetime
+    cancel = Cancellation(context)  # [cancel] made once, at the start (orchestrators/cancel.py)
     return (
         yield from holding_lease(
             context,
@@ -59,15 +62,17 @@ def failover(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
             plan,
             request,
             started_at,
-            lambda lease: _failover(context, request, plan, started_at, lease),
+            lambda lease: _failover(context, request, plan, started_at, lease, cancel),
         )
     )
 
 
 def _failover(
-    context: Any, request: RunRequest, plan: Plan, started_at: datetime, lease: dict[str, Any]
+    context: Any, request: RunRequest, plan: Plan, started_at: datetime, lease: dict[str, Any], cancel: Cancellation
 ) -> Generator[Any, Any, dict[str, Any]]:
     tags = {"regionshift-plan": plan.name, "regionshift-run": context.instance_id}
+    total = len(plan.sql_failover_groups) + len(plan.cosmos_accounts) + len(plan.scale_sets) + len(plan.dns_records)
+    total += 1 if any(s.mode == "create" for s in plan.scale_sets) else 0  # the failover resource group
 
     def stopped(
         steps: list[StepOutcome], reason: str, readiness: list[StepOutcome] | None = None
@@ -88,6 +93,19 @@ def _failover(
         )
         return (yield from publish(context, plan, result, 0))
 
+    def cancelled(
+        phase: str, steps: list[StepOutcome], readiness: list[StepOutcome] | None = None
+    ) -> Generator[Any, Any, dict[str, Any]]:
+        """[cancel] End a run that saw a cancel in `phase` (`yield from`): nothing new is scheduled,
+        DNS is not switched, and the report names what ran and what state that leaves."""
+        branched = phase in ("data_and_compute", "guard")
+        why = f"not started: {cancel.by}"
+        steps = steps + not_started(plan, why, data=not branched, compute=not branched, dns="to_secondary")
+        return finish(context, "failover", plan, request, started_at, steps, total, readiness, lease, cancel, phase)
+
+    def cancelling(steps: list[StepOutcome]) -> Callable[[], None]:
+        return lambda: context.set_custom_status(progress("cancelling", steps, total, cancel))
+
     approval: list[StepOutcome] = []
     confirmed_outage = False
     if not request.approved:  # started by an alert or a schedule, not by a person: ask first
@@ -95,22 +113,27 @@ def _failover(
         asked = context.current_utc_datetime  # the approval wait is a step on the report's timeline
         decision = ApprovalOutcome.model_validate(
             (
-                yield context.call_sub_orchestrator(
-                    Orchestrators.APPROVAL,
-                    ApprovalInput(
-                        plan=request.plan,
-                        run_instance_id=context.instance_id,
-                        run_id=request.run_id,
-                        # Whether the outage forces data loss is known only once the branches run:
-                        # a plan that allows it gets the forced failover's approval rule up front.
-                        forced=plan.policy.data_loss == "allow",
-                        reason=f"started by {request.started_by}",
-                    ).model_dump(mode="json"),
-                    instance_id=f"{context.instance_id}:approval",
+                yield from cancel.watch(
+                    context.call_sub_orchestrator(
+                        Orchestrators.APPROVAL,
+                        ApprovalInput(
+                            plan=request.plan,
+                            run_instance_id=context.instance_id,
+                            run_id=request.run_id,
+                            # Whether the outage forces data loss is known only once the branches run:
+                            # a plan that allows it gets the forced failover's approval rule up front.
+                            forced=plan.policy.data_loss == "allow",
+                            reason=f"started by {request.started_by}",
+                        ).model_dump(mode="json"),
+                        instance_id=f"{context.instance_id}:approval",
+                    ),
+                    cancelling([]),
                 )
             )
         )
         approval += stamped([approval_step(plan.name, decision)], asked, context.current_utc_datetime)
+        if cancel.requested:  # [cancel]
+            return (yield from cancelled("approval", approval))
         if decision.decision != "approved":
             reason = f"not approved ({decision.decision}): {decision.reason or 'no reason given'}"
             return (yield from stopped(approval, reason))
@@ -123,12 +146,17 @@ def _failover(
     readiness = outcomes(
         [
             (
-                yield context.call_sub_orchestrator(
-                    Orchestrators.READINESS, {"plan": request.plan}, instance_id=f"{context.instance_id}:readiness"
+                yield from cancel.watch(
+                    context.call_sub_orchestrator(
+                        Orchestrators.READINESS, {"plan": request.plan}, instance_id=f"{context.instance_id}:readiness"
+                    ),
+                    cancelling(approval),
                 )
             )
         ]
     )
+    if cancel.requested:  # [cancel]
+        return (yield from cancelled("readiness", approval, readiness))
     stopping = blocking(plan, readiness)
     if stopping and not request.force:
         reason = "stopped before any write: " + "; ".join(f"{c.action} {c.resource}: {c.detail}" for c in stopping)
@@ -151,16 +179,20 @@ def _failover(
         context_plan, [s for s in plan.scale_sets if s.mode == "scale"], key="scale", tags=tags
     )
     branches += replica_branches(plan, "to_secondary", confirmed_outage=confirmed_outage)
-    total = len(plan.sql_failover_groups) + len(plan.cosmos_accounts) + len(plan.scale_sets) + len(plan.dns_records)
-    total += 1 if creates else 0  # the failover resource group
     context.set_custom_status(progress("data_and_compute", approval, total))
 
-    steps: list[StepOutcome] = approval + outcomes((yield from run_branches(context, branches)))
+    steps: list[StepOutcome] = approval + outcomes(
+        (yield from run_branches(context, branches, cancel, cancelling(approval)))
+    )
+    if cancel.requested:  # [cancel] the branches that had not acted ended skipped; DNS stays
+        return (yield from cancelled("data_and_compute", steps, readiness))
 
     if all(s.ok for s in steps):
         context.set_custom_status(progress("guard", steps, total))
         guard_decision, guard = yield from guard_before_dns(context, plan, "to_secondary")
         steps.append(guard)
+        if cancel.requested:  # [cancel] never switch DNS after a cancel
+            return (yield from cancelled("guard", steps, readiness))
         if guard_decision.allowed:
             context.set_custom_status(progress("dns", steps, total))
             steps += yield from switch_dns(context, plan, "to_secondary")
@@ -169,4 +201,5 @@ def _failover(
     else:
         steps += skipped_dns(plan, "to_secondary", "not switched: a data or compute branch failed")
 
-    return (yield from finish(context, "failover", plan, request, started_at, steps, total, readiness, lease))
+    # A cancel that came while DNS was being switched stopped nothing: the report still names it.
+    return (yield from finish(context, "failover", plan, request, started_at, steps, total, readiness, lease, cancel))

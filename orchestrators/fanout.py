@@ -13,12 +13,13 @@ branch end (Durable's `task_all` fails fast on a raised error).
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any, Literal
 
 import azure.durable_functions as df
 from pydantic import BaseModel, ConfigDict
 
+from orchestrators.cancel import Cancellation
 from regionshift.contracts import StepKind, StepOutcome
 from regionshift.names import Orchestrators
 
@@ -52,8 +53,15 @@ def never_raises(context: Any, kind: StepKind, body: Generator[Any, Any, Any]) -
         ).model_dump(mode="json")
 
 
-def run_branches(context: Any, branches: list[Branch]) -> Generator[Any, Any, list[Any]]:
-    """Run every branch and return their results in order, flattened one level (`yield from`)."""
+def run_branches(
+    context: Any,
+    branches: list[Branch],
+    cancel: Cancellation | None = None,
+    on_cancel: Callable[[], None] | None = None,
+) -> Generator[Any, Any, list[Any]]:
+    """Run every branch and return their results in order, flattened one level (`yield from`).
+    With `cancel`, the wait watches the run's cancel event (`on_cancel` runs when it comes; the
+    branches, which get the event too, are still waited for: see orchestrators/cancel.py)."""
     if not branches:
         return []
     if len(branches) <= BATCH:
@@ -63,20 +71,19 @@ def run_branches(context: Any, branches: list[Branch]) -> Generator[Any, Any, li
             else context.call_sub_orchestrator(b.name, b.input, instance_id=f"{context.instance_id}:{b.key}")
             for b in branches
         ]
-        results = yield context.task_all(tasks)
     else:
         size = BATCH
         while -(-len(branches) // size) > BATCH:  # ceil: at most BATCH batches at this level
             size *= BATCH
         batches = [branches[i : i + size] for i in range(0, len(branches), size)]
-        results = yield context.task_all(
-            [
-                context.call_sub_orchestrator(
-                    Orchestrators.FAN_OUT, _batch_input(batch), instance_id=f"{context.instance_id}:b{index}"
-                )
-                for index, batch in enumerate(batches)
-            ]
-        )
+        tasks = [
+            context.call_sub_orchestrator(
+                Orchestrators.FAN_OUT, _batch_input(batch), instance_id=f"{context.instance_id}:b{index}"
+            )
+            for index, batch in enumerate(batches)
+        ]
+    every = context.task_all(tasks)
+    results = (yield from cancel.watch(every, on_cancel)) if cancel is not None else (yield every)
     flat: list[Any] = []
     for result in results:
         flat += result if isinstance(result, list) else [result]

@@ -25,6 +25,7 @@ from typing import Any
 
 import azure.durable_functions as df
 
+from orchestrators.cancel import Cancellation
 from orchestrators.fanout import never_raises
 from orchestrators.waiting import DEADLINES, sleep, wait_for_operation
 from regionshift.azure import cosmos, sql
@@ -85,6 +86,7 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
     planned_failed = forced_failed = False
     target_misses = 0
     last = ""
+    cancel = Cancellation(context)  # [cancel] checked before any write or data-loss action
 
     def end(status: str, detail: str, **data: Any) -> dict[str, Any]:
         return StepOutcome(
@@ -99,12 +101,20 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
         ).model_dump(mode="json")
 
     def look() -> Generator[Any, Any, Assessment]:
-        found = Assessment.model_validate((yield context.call_activity(replica.assess, raw)))
+        found = Assessment.model_validate((yield from cancel.watch(context.call_activity(replica.assess, raw))))
         source = found.source
         if not source.throttled:  # a throttled read is no evidence either way
             probes.append(Probe(at=context.current_utc_datetime, answered=source.answered, detail=source.detail))
         step["resource"] = found.resource
         return found
+
+    def nap() -> Generator[Any, Any, None]:
+        """Wait one probe interval; a cancel ends the wait at once (after it, waits are plain)."""
+        if cancel.requested:
+            return (yield from sleep(context, interval, deadline))
+        timer = context.create_timer(min(context.current_utc_datetime + interval, deadline))
+        if (yield from cancel.race(timer)) is None:
+            timer.cancel()
 
     def act(forced: bool) -> Generator[Any, Any, tuple[str, str]]:
         """Start the operation and wait for it: ("ended" | "busy" | "failed", what happened)."""
@@ -113,7 +123,7 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
         if begun.outcome == "refused":
             return "failed", f"refused: {begun.detail}"
         if begun.outcome == "in_progress":  # another operation runs on it (ours before a crash, or someone's)
-            yield from sleep(context, interval, deadline)
+            yield from nap()
             return "busy", begun.detail
         if begun.outcome == "started" and begun.handle is not None:
             context.set_custom_status({"kind": replica.kind, "resource": step["resource"], "state": "waiting"})
@@ -145,13 +155,15 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
         if context.current_utc_datetime >= deadline:
             return end("failed", f"not done before the {DEADLINES[replica.kind]} deadline ({last or 'no answer'})")
         if found.in_progress:
-            yield from sleep(context, interval, deadline)
+            yield from nap()
             found = yield from look()
             continue
         if acted is not None:
             return end(
                 "failed", f"the {acted} failover finished but the target is {found.target.role or 'not primary'}"
             )
+        if cancel.requested:  # [cancel] nothing runs on it, and nothing is started after a cancel
+            return end("skipped", f"{cancel.by}: no failover was started on it")
 
         if found.target.throttled or (found.source.throttled and not found.source.answered):
             yield from sleep(context, interval, deadline)  # ARM's read budget, not the regions: ask again
@@ -166,7 +178,7 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
                     "not failing over into it",
                     rule=TARGET_MUST_ANSWER,
                 )
-            yield from sleep(context, interval, deadline)
+            yield from nap()
             found = yield from look()
             continue
         target_misses = 0
@@ -194,7 +206,7 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
         )
         if verdict.state == "not_yet":
             context.set_custom_status({"kind": replica.kind, "resource": step["resource"], "state": "probing"})
-            yield from sleep(context, interval, deadline)
+            yield from nap()
             found = yield from look()
             continue
         decision = may_take_data_loss_action(

@@ -10,10 +10,21 @@ from collections.abc import Generator
 from datetime import datetime
 from typing import Any, Literal
 
+from orchestrators.cancel import Cancellation, cancel_summary
 from orchestrators.fanout import Branch, run_branches
 from regionshift.azure.dns import record_label
 from regionshift.azure.inventory import slices
-from regionshift.contracts import ActivityInput, Resume, RunProgress, RunReport, RunRequest, StepKind, StepOutcome
+from regionshift.contracts import (
+    ActivityInput,
+    CancelRequest,
+    Resume,
+    RunProgress,
+    RunReport,
+    RunRequest,
+    StepKind,
+    StepOutcome,
+    StepStatus,
+)
 from regionshift.names import Activities, Events, Orchestrators
 from regionshift.plan import Plan, PlanContext
 from regionshift.safety import Decision, Reading, dns_may_move
@@ -68,14 +79,10 @@ def replica_branches(
 
 
 def dns_branches(plan: Plan, direction: Direction) -> list[Branch]:
+    """One branch per record: written, then verified on its name servers (orchestrators/dns.py)."""
     context = plan.context()
     return [
-        Branch(
-            kind="activity",
-            name=Activities.SWITCH_DNS_RECORD,
-            key=f"dns{i}",
-            input=activity_input(context, r, direction=direction),
-        )
+        Branch(name=Orchestrators.DNS_RECORD, key=f"dns{i}", input=activity_input(context, r, direction=direction))
         for i, r in enumerate(plan.dns_records)
     ]
 
@@ -98,10 +105,9 @@ def stamped(steps: list[StepOutcome], started: datetime, ended: datetime) -> lis
 
 
 def switch_dns(context: Any, plan: Plan, direction: Direction) -> Generator[Any, Any, list[StepOutcome]]:
-    """Every DNS record of the plan to `direction`'s targets, in parallel (`yield from`)."""
-    started = context.current_utc_datetime
-    results = outcomes((yield from run_branches(context, dns_branches(plan, direction))))
-    return stamped(results, started, context.current_utc_datetime)
+    """Every DNS record of the plan to `direction`'s targets, each verified where clients ask, in
+    parallel (`yield from`); each branch times its own step on the orchestration's clock."""
+    return outcomes((yield from run_branches(context, dns_branches(plan, direction))))
 
 
 def skipped(kind: StepKind, resource: str, action: str, why: str) -> StepOutcome:
@@ -113,6 +119,9 @@ def skipped_dns(plan: Plan, direction: Direction, why: str) -> list[StepOutcome]
     return [skipped("dns", record_label(r), action, why) for r in plan.dns_records]
 
 
+_APPROVAL_STATUS: dict[str, StepStatus] = {"approved": "succeeded", "cancelled": "skipped"}
+
+
 def approval_step(plan_name: str, decision: Any) -> StepOutcome:
     """The approval as a step of the run, with who approved (or why not) for the report."""
     approvers = ", ".join(a.approver for a in decision.approvers) or ("policy" if decision.automatic else "nobody")
@@ -120,13 +129,13 @@ def approval_step(plan_name: str, decision: Any) -> StepOutcome:
         kind="approval",
         resource=plan_name,
         action="automatic" if decision.automatic else "approve",
-        status="succeeded" if decision.decision == "approved" else "failed",
+        status=_APPROVAL_STATUS.get(decision.decision, "failed"),
         detail=f"{decision.decision} by {approvers}" + (f": {decision.reason}" if decision.reason else ""),
         data=decision.model_dump(mode="json"),
     )
 
 
-def progress(phase: str, steps: list[StepOutcome], total: int) -> dict[str, Any]:
+def progress(phase: str, steps: list[StepOutcome], total: int, cancel: Cancellation | None = None) -> dict[str, Any]:
     """The custom status: small and the same size whatever the plan's size (the Durable extension
     fails an orchestration whose custom status exceeds 16 KB). Branches are read from the
     instances of the branches themselves (regionshift.cli.progress)."""
@@ -135,7 +144,25 @@ def progress(phase: str, steps: list[StepOutcome], total: int) -> dict[str, Any]
         done=sum(1 for s in steps if s.ok),
         failed=sum(1 for s in steps if s.status == "failed"),
         total=total,
+        cancelled_by=cancel.by if cancel is not None else "",
     ).model_dump(mode="json")
+
+
+def not_started(
+    plan: Plan, why: str, *, data: bool = True, compute: bool = True, dns: Direction | None = None
+) -> list[StepOutcome]:
+    """Skipped steps for what a stopped run never started, so its report names every resource."""
+    steps: list[StepOutcome] = []
+    if compute:
+        if any(s.mode == "create" for s in plan.scale_sets):
+            steps.append(skipped("resource_group", plan.failover_resource_group, "create", why))
+        steps += [skipped("scale_set", s.name, s.mode, why) for s in plan.scale_sets]
+    if data:
+        steps += [skipped("sql", g.name, "failover", why) for g in plan.sql_failover_groups]
+        steps += [skipped("cosmos", a.name, "failover", why) for a in plan.cosmos_accounts]
+    if dns is not None:
+        steps += skipped_dns(plan, dns, why)
+    return steps
 
 
 def guard_before_dns(
@@ -177,9 +204,20 @@ def report(
     reason: str = "",
     readiness: list[StepOutcome] | None = None,
     lease: dict[str, Any] | None = None,
+    cancelled: CancelRequest | None = None,
+    phase: str = "",
 ) -> dict[str, Any]:
+    # A run stopped by a cancel in `phase` says what ran and what that leaves (orchestrators/cancel.py);
+    # a cancel that came after the last phase had started (no `phase`) stopped nothing, and is only noted.
+    if cancelled is not None and phase:
+        reason = cancel_summary(cancelled, phase, steps, resources or [])
     failed = [s for s in steps if s.status == "failed"]
     rpos = [float(s.data["rpo_seconds"]) for s in steps if "rpo_seconds" in s.data]
+    # The RTO is the time until clients can reach the target: until the last DNS record's name
+    # servers answer the new targets and the old answer's TTL has run out (orchestrators/dns.py);
+    # without DNS records, until the run's end. Only a run that got there has one.
+    reached = [datetime.fromisoformat(s.data["clients_expire_at"]) for s in steps if "clients_expire_at" in s.data]
+    served_at = max(reached) if reached else ended_at
     return RunReport(
         operation=operation,
         plan=plan.name,
@@ -187,9 +225,7 @@ def report(
         status="failed" if failed or reason else "succeeded",
         started_at=started_at,
         ended_at=ended_at,
-        # The RTO is the time until the workload is served from the target: only a run that got
-        # there has one.
-        rto_seconds=None if failed or reason else (ended_at - started_at).total_seconds(),
+        rto_seconds=None if failed or reason else (served_at - started_at).total_seconds(),
         rpo_seconds=max(rpos) if rpos else None,
         started_by=started_by,
         steps=steps,
@@ -197,6 +233,11 @@ def report(
         readiness=readiness or [],
         reason=reason or "; ".join(f"{s.kind} {s.resource}: {s.detail}" for s in failed),
         lease=lease or {},
+        cancelled=(
+            {**cancelled.model_dump(mode="json"), "phase": phase or None, "stopped_the_run": bool(phase)}
+            if cancelled is not None
+            else {}
+        ),
     ).model_dump(mode="json")
 
 
@@ -225,11 +266,15 @@ def finish(
     total: int,
     readiness: list[StepOutcome] | None = None,
     lease: dict[str, Any] | None = None,
+    cancel: Cancellation | None = None,
+    phase: str = "",
 ) -> Generator[Any, Any, dict[str, Any]]:
     """End a run (`result = yield from finish(...)`): read where every resource stands now, then
-    build the report. The run's end is taken before that read, so it does not count in the RTO."""
+    build the report. The run's end is taken before that read, so it does not count in the RTO.
+    A run cancelled in `phase` says so, with what ran and what that leaves."""
     ended_at = context.current_utc_datetime
-    context.set_custom_status(progress("report", steps, total))
+    cancelled = cancel.request if cancel is not None else None
+    context.set_custom_status(progress("report", steps, total, cancel))
     state = yield from final_state(context, plan)
     result = report(
         operation,
@@ -242,6 +287,8 @@ def finish(
         state,
         readiness=readiness,
         lease=lease,
+        cancelled=cancelled,
+        phase=phase,
     )
     return (yield from publish(context, plan, result, total))
 

@@ -127,6 +127,27 @@ class Begun(WireModel):
     data: dict[str, Any] = {}
 
 
+class NameServerAnswer(WireModel):
+    """What one authoritative name server answered for a record (regionshift.azure.dns.ask)."""
+
+    server: str  # as named (the zone's nameServers, or REGIONSHIFT_DNS_SERVERS), with the address asked
+    answered: bool  # a DNS answer came (NOERROR, NXDOMAIN, ...), not a timeout or a refusal
+    targets: list[str] = []
+    ttl: int | None = None
+    detail: str = ""  # what it said, in words: "web-cus.contoso.net (TTL 60 s)", "timed out"
+
+
+class DnsVerification(WireModel):
+    """One look at what the zone's authoritative name servers answer for a record."""
+
+    changed: bool  # every server answers the wanted targets
+    servers: list[NameServerAnswer] = []
+    error: str = ""  # the servers could not be found (the zone unreadable, no name server)
+
+    def describe(self) -> str:
+        return self.error or "; ".join(f"{a.server}: {a.detail}" for a in self.servers)
+
+
 class PlanSlice(WireModel):
     """A part of the plan for one activity to read (the final state, the guard before DNS), so
     that a plan of a thousand resources is read in parallel slices, not by one activity in turn."""
@@ -175,6 +196,34 @@ class RunProgress(WireModel):
     failed: int = 0
     total: int = 0
     branches: dict[str, StepStatus | Literal["running", "pending"]] = {}
+    cancelled_by: str = ""  # set once the run saw a cancel event: it schedules nothing new
+
+
+# ARC's CancelPlanExecution takes a comment of at most 1024 characters (API reference, "CancelPlanExecution").
+MAX_CANCEL_REASON = 1024
+
+
+class CancelRequest(WireModel):
+    """The data of a `cancel` event (`Events.CANCEL`): who asked, why, and when by their clock."""
+
+    by: str
+    reason: str = ""
+    at: str = ""
+
+    @classmethod
+    def from_event(cls, data: Any) -> CancelRequest:
+        """Whatever was raised: an event that is not one of ours still cancels, by "someone"."""
+        if isinstance(data, dict):
+            by, reason, at = data.get("by"), data.get("reason"), data.get("at")
+            return cls(
+                by=str(by)[:200] if by else "someone",
+                reason=str(reason)[:MAX_CANCEL_REASON] if reason else "",
+                at=str(at)[:40] if at else "",
+            )
+        return cls(by="someone", reason=str(data)[:MAX_CANCEL_REASON] if data else "")
+
+    def describe(self) -> str:
+        return f"cancelled by {self.by}" + (f" ({self.reason})" if self.reason else "")
 
 
 class NextStep(WireModel):
@@ -210,6 +259,8 @@ class RunReport(WireModel):
     reason: str = ""
     # The plan's run lease this run held (or was refused): backend, holder, a broken holder.
     lease: dict[str, Any] = {}
+    # A cancelled run: who, why, when they asked, and the phase it was in (`CancelRequest` + phase).
+    cancelled: dict[str, Any] = {}
     # Where the report was published (file paths and blob URLs); filled in after it was written.
     links: list[str] = []
     # Whether the report reached everywhere it should (the report folder, and the blob container

@@ -17,6 +17,7 @@ class Orchestrators:
     COSMOS_BRANCH = "cosmos_branch"
     SCALE_SET_BRANCH = "scale_set_branch"
     DELETE_GROUP = "delete_group"  # a regionshift-owned resource group, retried through transient errors
+    DNS_RECORD = "dns_record_branch"  # one DNS record: switched, then asked of its name servers until they agree
     FAN_OUT = "fan_out"  # a batch of branches, so that no history grows with the plan
 
 
@@ -31,6 +32,7 @@ class Activities:
     BEGIN_DELETE_RESOURCE_GROUP = "begin_delete_resource_group"
     OPERATION_STATUS = "operation_status"  # one look at a long-running operation's status URL
     SWITCH_DNS_RECORD = "switch_dns_record"
+    VERIFY_DNS_RECORD = "verify_dns_record"  # one look: what the zone's authoritative name servers answer
     READ_TARGETS = "read_targets"  # the split-brain guard's reads, for a slice of the plan
     DESCRIBE_STATE = "describe_state"  # the final state of a slice of the plan, for the report
     PUBLISH_REPORT = "publish_report"
@@ -48,6 +50,8 @@ class Events:
 
     APPROVAL_DECISION = "approval_decision"  # on the approval sub-orchestration: one vote
     ALERT = "alert"  # on a running failover: a later alert of the same outage, recorded
+    # On a run and its running branches: stop scheduling, let what runs finish (orchestrators/cancel.py).
+    CANCEL = "cancel"
     # On a run that was interrupted and is picked up again: `resumed-1`, `resumed-2`, ... raised by
     # whoever resumes it, recorded in its report. Numbered, because the Python SDK keeps only the
     # last buffered event of one name (DurableOrchestrationContext.deferred_tasks is keyed by name).

@@ -48,6 +48,9 @@ class Settings:
     # (regionshift.azure.budget). 1 in Azure; a compressed clock (`--simulate`, tests, benchmarks)
     # sets it to its speed, as the emulator's own throttling runs on its compressed clock.
     arm_budget_scale: float = 1.0
+    # The name servers a DNS switch is verified on (`host[:port],...`); unset: each zone's own
+    # authoritative name servers, from its `nameServers` in ARM (regionshift.azure.dns).
+    dns_servers: str = ""
 
     @property
     def scope(self) -> str:
@@ -67,6 +70,7 @@ class Settings:
             polling_interval=float(env.get("REGIONSHIFT_POLLING_INTERVAL", "5")),
             host_clock_speed=float(env.get("REGIONSHIFT_HOST_CLOCK_SPEED", "1")),
             arm_budget_scale=float(env.get("REGIONSHIFT_ARM_BUDGET_SCALE", "1")),
+            dns_servers=env.get("REGIONSHIFT_DNS_SERVERS", ""),
         )
 
 

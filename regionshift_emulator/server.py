@@ -155,6 +155,8 @@ class Emulator:
             "IDENTITY_HEADER": self.state.issuer.identity_header,
             "REGIONSHIFT_EMULATOR_ADMIN": self.admin_url,
             "REGIONSHIFT_EMULATOR_DNS": self.dns_server.address,
+            # The app verifies DNS switches on these name servers instead of the zones' (regionshift.azure.dns).
+            "REGIONSHIFT_DNS_SERVERS": self.dns_server.address,
             "REGIONSHIFT_LOGS_ENDPOINT": f"https://127.0.0.1:{self._require(2).server_port}",
         }
 

@@ -5,7 +5,8 @@ orchestrator exists). A person with the function key asked for it explicitly, so
 marked approved and no separate approval is asked. One run per plan and operation: a start while
 that run is unfinished answers 409 with its id; failover and failback of one plan exclude each
 other. `GET /api/runs/{instance}` shows phase, branches and the report when done; `GET /api/runs`
-lists recent runs, reading every page of the task hub's instances.
+lists recent runs, reading every page of the task hub's instances. `POST /api/runs/{instance}/pause`,
+`.../resume` and `.../cancel` steer a run in flight (regionshift.control, the CLI's rules too).
 
 For people: `GET /api/runs/{instance}/page` is the live page of one run (it refreshes itself and
 serves the finished run the same way, `regionshift.reports.live`), `GET /api/runs/{instance}/report`
@@ -17,6 +18,7 @@ them with the function key in `?code=`, which Functions accepts beside the `x-fu
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -27,7 +29,9 @@ import azure.functions as func
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 from azure.durable_functions.models.RpcManagementOptions import RpcManagementOptions
 
+from regionshift import control as rules
 from regionshift.contracts import RunReport, RunRequest
+from regionshift.control import ControlRefused, ControlRequest, InstanceGone, control
 from regionshift.names import Orchestrators
 from regionshift.reports import render_html
 from regionshift.reports.live import Instance, LiveRun, build_live_run, latest
@@ -252,9 +256,13 @@ _MAX_PAGES = 1000  # 100,000 instances; a task hub that large needs purging, not
 
 
 async def _every_instance(
-    client: df.DurableOrchestrationClient, *, prefix: str = "", show_input: bool = False
+    client: df.DurableOrchestrationClient,
+    *,
+    prefix: str = "",
+    runtime: tuple[str, ...] = (),
+    show_input: bool = False,
 ) -> list[DurableOrchestrationStatus]:
-    """Every instance of the task hub (whose id starts with `prefix`), page after page.
+    """Every instance of the task hub (whose id starts with `prefix`, in `runtime` statuses), page after page.
 
     Listing is paged (100 per page by default, `OrchestrationStatusQueryCondition.PageSize` in the
     extension, which warns that a page may hold fewer even when more follow: "always check the
@@ -263,10 +271,13 @@ async def _every_instance(
     this follows `x-ms-continuation-token` on the documented list API (HTTP API reference, "Get
     all instances status"), at the URL the SDK's own `get_status_all` builds: RpcManagementOptions
     over the client's RPC base URL (azure/durable_functions/models/DurableOrchestrationClient.py)."""
-    options = RpcManagementOptions(instance_id_prefix=quote(prefix, safe="") if prefix else None)
-    base = options.to_url(client._orchestration_bindings.rpc_base_url)
+    base = RpcManagementOptions().to_url(client._orchestration_bindings.rpc_base_url)
     # The plans in the inputs are needed only to name what a branch works on, or a run's plan.
     url = f"{base}{'&' if '?' in base else '?'}showInput={'true' if show_input else 'false'}"
+    if prefix:  # the list API's own filters (HttpApiHandler.HandleGetStatusRequestAsync)
+        url += f"&instanceIdPrefix={quote(prefix, safe='')}"
+    if runtime:
+        url += f"&runtimeStatus={','.join(runtime)}"
     statuses: list[DurableOrchestrationStatus] = []
     token: str | None = None
     seen: set[str] = set()
@@ -284,3 +295,102 @@ async def _every_instance(
                 raise ValueError("the list API repeated a continuation token")
             seen.add(token)
     raise ValueError(f"more than {_MAX_PAGES} pages of instances")
+
+
+# -- in-flight control: POST /api/runs/{instance}/pause|resume|cancel (regionshift.control) ----------
+
+
+class ClientInstances:
+    """`regionshift.control.Instances` through the Durable client (the extension's HTTP API)."""
+
+    def __init__(self, client: df.DurableOrchestrationClient) -> None:
+        self.client = client
+
+    async def get(self, instance_id: str) -> rules.Instance | None:
+        status = await self.client.get_status(instance_id)
+        return _instance(status) if status and status.instance_id else None
+
+    async def under(self, prefix: str, statuses: Iterable[str]) -> list[rules.Instance]:
+        return [_instance(s) for s in await _every_instance(self.client, prefix=prefix, runtime=tuple(statuses))]
+
+    async def suspend(self, instance_id: str, reason: str) -> None:
+        await self._gone_on_error(self.client.suspend(instance_id, reason))
+
+    async def resume(self, instance_id: str, reason: str) -> None:
+        await self._gone_on_error(self.client.resume(instance_id, reason))
+
+    async def raise_event(self, instance_id: str, name: str, data: Any) -> None:
+        await self._gone_on_error(self.client.raise_event(instance_id, name, data))
+
+    @staticmethod
+    async def _gone_on_error(call: Any) -> None:
+        # The SDK raises a bare Exception for 404, 410 and a refused state change (the extension's
+        # 500 for InvalidOperationException): the instance ended between listing and acting.
+        try:
+            await call
+        except Exception as exc:
+            raise InstanceGone(str(exc)) from None
+
+
+def _instance(status: DurableOrchestrationStatus) -> rules.Instance:
+    return rules.Instance(
+        status.instance_id or "",
+        status.name or "",
+        runtime_status(status) or "",
+        status.custom_status,
+        status.created_time.isoformat() if status.created_time else "",
+    )
+
+
+async def _control_run(req: func.HttpRequest, client: df.DurableOrchestrationClient, action: str) -> func.HttpResponse:
+    too_large = body_too_large(req, 16 * 1024)
+    if too_large:
+        return too_large
+    body = _json_body(req)
+    if isinstance(body, func.HttpResponse):
+        return body
+    reason = body.get("reason", "")
+    if not isinstance(reason, str):
+        return error(400, "reason must be a string")
+    who, verified = caller(req)
+    by = f"api:{who}" if who else "api"
+    if not verified and isinstance(body.get("by"), str):
+        by = f"api:{body['by'][:100]} (unverified)"
+    request = ControlRequest(
+        action=action,  # type: ignore[arg-type]
+        instance_id=req.route_params.get("instance", "")[:200],
+        by=by,
+        reason=reason,
+    )
+    try:
+        outcome = await control(ClientInstances(client), request)
+    except ControlRefused as exc:
+        return error(exc.status, str(exc))
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        return error(503, f"the task hub could not be reached: {str(exc)[:200]}")
+    log.info("%s", outcome.detail)
+    return respond(202, outcome.to_json())
+
+
+@bp.function_name("pause_run")
+@bp.route(route="runs/{instance}/pause", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.durable_client_input(client_name="client")
+async def pause_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """Suspend the run and its running parts; they hold until resumed. Body: {"reason": "..."}."""
+    return await _control_run(req, client, "pause")
+
+
+@bp.function_name("resume_run")
+@bp.route(route="runs/{instance}/resume", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.durable_client_input(client_name="client")
+async def resume_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """Resume a paused run and its parts."""
+    return await _control_run(req, client, "resume")
+
+
+@bp.function_name("cancel_run")
+@bp.route(route="runs/{instance}/cancel", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+@bp.durable_client_input(client_name="client")
+async def cancel_run(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """Cancel the run: nothing new starts and DNS is not switched; what runs finishes or times out."""
+    return await _control_run(req, client, "cancel")

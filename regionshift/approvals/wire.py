@@ -36,7 +36,7 @@ class Approver(_Wire):
 
 
 class ApprovalOutcome(_Wire):
-    decision: Literal["approved", "rejected", "timed_out"]
+    decision: Literal["approved", "rejected", "timed_out", "cancelled"]  # cancelled: the run's cancel event
     automatic: bool = False  # approved by policy, after the second signal confirmed the outage
     approvers: list[Approver] = []
     rejected_by: Approver | None = None

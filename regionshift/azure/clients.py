@@ -154,6 +154,8 @@ class ThrottleRetryPolicy(RetryPolicy):
 
     def is_retry(self, settings: dict[str, Any], response: Any) -> bool:
         return bool(settings["total"]) and response.http_response.status_code == 429
+
+
 _default: AzureClients | None = None
 _default_lock = threading.Lock()
 

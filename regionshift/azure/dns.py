@@ -1,22 +1,43 @@
-"""Azure DNS: point a record at one side's targets, guarded by the record set's ETag.
+"""Azure DNS: point a record at one side's targets, guarded by the record set's ETag, and ask the
+zone's authoritative name servers whether clients are told the new targets.
 
 The record is read first; if it already points where it should, nothing is written. The write
 carries the ETag that was read (If-Match), so a concurrent change by someone else makes it fail
 with 412 instead of being overwritten blindly; regionshift then reads again and retries once.
+
+ARM accepting a write is not clients seeing it: "changes take effect" on Azure DNS's name servers
+within about 60 seconds (Azure DNS FAQ, Learn), and resolvers that cached the old answer keep it
+for its TTL. So `verify` asks the zone's own name servers (its `nameServers` in ARM, "Zones - Get",
+azure-rest-api-specs dns/resource-manager/Microsoft.Network/stable/2018-05-01/dns.json), each
+directly and without recursion, as a resolver of a client would after its cache expired; the
+setting `REGIONSHIFT_DNS_SERVERS` (`host[:port],...`) names other servers instead (the emulator's
+DNS server, or a split-horizon zone's servers). Every server must answer the new targets: a server
+that does not answer, or answers the old ones, is what some clients are told.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Literal
 
+import dns.exception
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
+import dns.resolver
 from azure.core.exceptions import AzureError, HttpResponseError
 from azure.mgmt.dns.models import AaaaRecord, ARecord, CnameRecord, RecordSet
 
 from regionshift.azure.clients import AzureClients
 from regionshift.azure.outcomes import Step, StepFailed, azure_call, describe_error
 from regionshift.azure.planned import PlannedStatus, PlannedStep
-from regionshift.contracts import StepOutcome
+from regionshift.contracts import DnsVerification, NameServerAnswer, StepOutcome
 from regionshift.plan import DnsRecord, PlanContext
+
+QUERY_TIMEOUT = 3.0  # seconds for one server's answer (UDP, then TCP if truncated)
+DNS_PORT = 53
 
 Side = Literal["primary", "secondary"]
 
@@ -74,6 +95,8 @@ def switch(clients: AzureClients, plan: PlanContext, record: DnsRecord, side: Si
                 f"{', '.join(before) or 'nothing'} → {', '.join(wanted)} (TTL {record.ttl}s)",
                 previous=before,
                 targets=wanted,
+                # Clients that cached the old answer keep it this long (the RTO counts it: steps.report).
+                previous_ttl=existing.ttl,
             )
         return step.failed("the record kept changing under us (ETag mismatch twice); not overwriting it")
     except StepFailed as exc:
@@ -126,3 +149,92 @@ def preview_switch(clients: AzureClients, plan: PlanContext, record: DnsRecord, 
         previous=before,
         targets=wanted,
     )
+
+
+# -- what the authoritative name servers answer ----------------------------------------------------
+
+
+def parse_servers(text: str) -> list[tuple[str, int]]:
+    """`host[:port],...` (IPv6 as `[addr]:port`) as (host, port) pairs."""
+    servers: list[tuple[str, int]] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        host, port = item, DNS_PORT
+        if item.startswith("["):
+            host, _, rest = item[1:].partition("]")
+            port = int(rest[1:]) if rest.startswith(":") else DNS_PORT
+        elif item.count(":") == 1:
+            host, _, text_port = item.partition(":")
+            port = int(text_port)
+        servers.append((host, port))
+    return servers
+
+
+def _address(host: str) -> str:
+    """An IP address to ask: the host itself, else its first IPv4 address from this machine's resolver."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return str(dns.resolver.resolve(host, "A", lifetime=QUERY_TIMEOUT)[0])
+
+
+def zone_name_servers(clients: AzureClients, plan: PlanContext, record: DnsRecord) -> list[tuple[str, int]]:
+    """The zone's authoritative name servers, from ARM (`properties.nameServers`)."""
+    with azure_call():
+        zone = clients.dns(plan.subscription_of(record)).zones.get(record.resource_group, record.zone)
+    return [(name.rstrip("."), DNS_PORT) for name in zone.name_servers or []]
+
+
+def ask(host: str, port: int, record: DnsRecord) -> NameServerAnswer:
+    """One server's authoritative answer for the record's name and type (no recursion asked)."""
+    label = host if port == DNS_PORT else f"{host}:{port}"
+    try:
+        address = _address(host)
+        if address != host:
+            label = f"{label} ({address})"
+        query = dns.message.make_query(record.fqdn, record.type)
+        query.flags &= ~dns.flags.RD  # authoritative data only, as a resolver asks an authority
+        reply, _ = dns.query.udp_with_fallback(query, address, timeout=QUERY_TIMEOUT, port=port)
+    except (dns.exception.DNSException, OSError, ValueError) as exc:
+        return NameServerAnswer(server=label, answered=False, detail=f"no answer ({type(exc).__name__}: {exc})")
+    rcode = reply.rcode()
+    if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+        return NameServerAnswer(server=label, answered=False, detail=f"refused to answer ({dns.rcode.to_text(rcode)})")
+    wanted_type = dns.rdatatype.from_text(record.type)
+    for rrset in reply.answer:
+        if rrset.rdtype == wanted_type and rrset.name.to_text().rstrip(".").lower() == record.fqdn.lower():
+            targets = sorted(_rdata_text(r) for r in rrset)
+            return NameServerAnswer(
+                server=label,
+                answered=True,
+                targets=targets,
+                ttl=rrset.ttl,
+                detail=f"{', '.join(targets)} (TTL {rrset.ttl}s)",
+            )
+    word = "NXDOMAIN" if rcode == dns.rcode.NXDOMAIN else f"no {record.type} record"
+    return NameServerAnswer(server=label, answered=True, detail=word)
+
+
+def _rdata_text(rdata: object) -> str:
+    target = getattr(rdata, "target", None)  # CNAME
+    if target is not None:
+        return str(target.to_text()).rstrip(".")
+    return str(getattr(rdata, "address", rdata))
+
+
+def verify(
+    clients: AzureClients, plan: PlanContext, record: DnsRecord, side: Side, servers_setting: str = ""
+) -> DnsVerification:
+    """Ask every authoritative server (the setting's, else the zone's) what it answers for the
+    record; `changed` when all of them answer `side`'s targets."""
+    try:
+        servers = parse_servers(servers_setting) if servers_setting else zone_name_servers(clients, plan, record)
+    except (StepFailed, ValueError) as exc:
+        return DnsVerification(changed=False, error=f"the zone's name servers are not known: {exc}")
+    if not servers:
+        return DnsVerification(changed=False, error=f"zone {record.zone} names no name servers")
+    wanted = record.targets(side)
+    answers = [ask(host, port, record) for host, port in servers]
+    changed = all(a.answered and _same(a.targets, wanted) for a in answers)
+    return DnsVerification(changed=changed, servers=answers)

@@ -16,6 +16,7 @@ from typing import Any
 
 from regionshift.azure.clients import AzureClients, reset_default_clients
 from regionshift.errors import InputError, RunRefused
+from regionshift.host.lock import StateLock
 from regionshift.plan import Plan
 from regionshift.settings import Settings
 
@@ -43,9 +44,8 @@ def run_environment(
     from regionshift_emulator.server import Emulator
 
     scenario: Any = load_scenario(scenario_path) if scenario_path else _default_scenario(plan, default_scenario)
-    state_dir = Settings.from_env().state_dir / "simulate" / plan.name
-    shutil.rmtree(state_dir, ignore_errors=True)  # every simulation starts from the pre-disaster state
-    state_dir.mkdir(parents=True)
+    state_dir = simulation_state_dir(Settings.from_env(), plan)
+    _start_afresh(state_dir)  # every simulation starts from the pre-disaster state
     with Emulator(plan, scenario, workdir=state_dir) as emulator:
         env = {
             **emulator.env,
@@ -70,6 +70,28 @@ def run_environment(
                 else:
                     os.environ[key] = value
             reset_default_clients()
+
+
+def simulation_state_dir(settings: Settings, plan: Plan) -> Path:
+    """Where simulations of `plan` keep their state (their own store, leases and emulator files)."""
+    return settings.state_dir / "simulate" / plan.name
+
+
+def _start_afresh(state_dir: Path) -> None:
+    """Empty a simulation's state folder, but only while holding its lock (regionshift/host/lock.py):
+    a `serve --simulate` or another simulation using it right now is refused, naming it, and keeps
+    its state. The lock file itself stays, so the lock it carries is the one the next host takes."""
+    lock = StateLock.acquire(state_dir / "durable.sqlite")  # StateInUse names the holder
+    try:
+        for entry in state_dir.iterdir():
+            if entry == lock.path:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+    finally:
+        lock.release()
 
 
 CA_SETTINGS = ("REGIONSHIFT_CA_BUNDLE", "REQUESTS_CA_BUNDLE")

@@ -222,6 +222,10 @@ RUNS = {
 }
 
 
+# Operations that change production: a person starting one against Azure confirms it (cli/confirm.py).
+CONFIRMED = ("failover", "failback")
+
+
 def _run_command(operation: str, help_text: str) -> Callable[..., None]:
     def command(
         plan: PlanArg,
@@ -232,21 +236,102 @@ def _run_command(operation: str, help_text: str) -> Callable[..., None]:
         break_lease: BreakLease = False,
         restart: Restart = False,
         force: Force = False,
+        yes: bool = False,
     ) -> None:
         from regionshift.cli.runs import RunOptions
 
         run = getattr(importlib.import_module(f"regionshift.cli.{operation}"), operation)
         options = RunOptions(
-            json_output, report_dir, restart=restart, break_lease=break_lease, force=force, plan_file=str(plan)
+            json_output,
+            report_dir,
+            restart=restart,
+            break_lease=break_lease,
+            force=force,
+            simulate=simulate,
+            plan_path=str(plan),
+            yes=yes,
         )
         run_command(lambda: run(plan, simulate=simulate, scenario=scenario, options=options))
 
     command.__doc__ = help_text
+    # `--yes` where the run asks first; a drill never asks (it cannot touch production).
+    command.__annotations__["yes"] = Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            help="Confirm without asking (for automation). Against Azure, without it, the command names the "
+            "plan, the regions and whether data loss is allowed, and asks for the plan's name.",
+            hidden=operation not in CONFIRMED,
+        ),
+    ]
     return command
 
 
 for _operation, _help in RUNS.items():
     app.command(name=_operation, cls=_Command)(_run_command(_operation, _help))
+
+
+runs_app = typer.Typer(
+    help="See and steer runs: list them, pause, resume or cancel one (also from another terminal).",
+    no_args_is_help=True,
+    cls=_Group,
+)
+app.add_typer(runs_app, name="runs")
+RunPlanArg = Annotated[Path, typer.Argument(help="The plan file of the run.", show_default=False, metavar="PLAN")]
+OperationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--operation",
+        help="failover, failback or drill: which run of the plan (needed only when several are unfinished).",
+        metavar="OPERATION",
+    ),
+]
+SimulatedOpt = Annotated[
+    bool, typer.Option("--simulate", help="The run is a simulation (`regionshift failover PLAN --simulate`).")
+]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (recorded with who did it).", metavar="TEXT")]
+
+
+def _control(action: str, plan: Path | None, **options: Any) -> None:
+    from regionshift.cli.runs_control import runs_control
+
+    run_command(lambda: runs_control(action, plan, **options))
+
+
+@runs_app.command(name="list", cls=_Command)
+def runs_list(
+    plan: Annotated[
+        Path | None, typer.Argument(help="Only this plan's runs.", show_default=False, metavar="[PLAN]")
+    ] = None,
+    simulate: SimulatedOpt = False,
+    json_output: JsonOpt = False,
+) -> None:
+    """The runs in the state folder, newest first: status, phase, who cancelled."""
+    _control("list", plan, simulate=simulate, json_output=json_output)
+
+
+@runs_app.command(name="pause", cls=_Command)
+def runs_pause(
+    plan: RunPlanArg, operation: OperationOpt = None, simulate: SimulatedOpt = False, reason: ReasonOpt = ""
+) -> None:
+    """Pause the plan's run: it and its branches hold (Durable suspend); what runs finishes."""
+    _control("pause", plan, operation=operation, simulate=simulate, reason=reason)
+
+
+@runs_app.command(name="resume", cls=_Command)
+def runs_resume(
+    plan: RunPlanArg, operation: OperationOpt = None, simulate: SimulatedOpt = False, reason: ReasonOpt = ""
+) -> None:
+    """Resume the plan's paused run."""
+    _control("resume", plan, operation=operation, simulate=simulate, reason=reason)
+
+
+@runs_app.command(name="cancel", cls=_Command)
+def runs_cancel(
+    plan: RunPlanArg, operation: OperationOpt = None, simulate: SimulatedOpt = False, reason: ReasonOpt = ""
+) -> None:
+    """Cancel the plan's run: nothing new starts, DNS is not switched; what runs finishes or times out."""
+    _control("cancel", plan, operation=operation, simulate=simulate, reason=reason)
 
 
 def main() -> None:

@@ -13,25 +13,29 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from regionshift.names import Activities, Orchestrators
+from regionshift.reports.labels import short_resource
+from regionshift.reports.upload import UPLOAD_BOUND_SECONDS
 
 SCHEDULED, COMPLETED, FAILED = 4, 5, 6
 SUB_CREATED, SUB_COMPLETED, SUB_FAILED = 7, 8, 9
 STYLES = {"running": "yellow", "succeeded": "green", "already_done": "cyan", "failed": "bold red", "skipped": "dim"}
+ENDED = {"succeeded", "already_done", "failed", "skipped", "ended", "unknown"}
 # Sub-orchestrations that are one resource each, and the containers walked through to find them.
 BRANCHES = {
     Orchestrators.SQL_BRANCH: "SQL failover group",
     Orchestrators.COSMOS_BRANCH: "Cosmos DB account",
     Orchestrators.SCALE_SET_BRANCH: "scale set",
     Orchestrators.DELETE_GROUP: "delete resource group",
+    Orchestrators.DNS_RECORD: "DNS record",
 }
 CONTAINERS = {Orchestrators.FAN_OUT, Orchestrators.PROVISION_COMPUTE, Orchestrators.READINESS}
 STEP_ACTIVITIES = {
     Activities.ENSURE_RESOURCE_GROUP: "resource group",
-    Activities.SWITCH_DNS_RECORD: "DNS record",
     Activities.CHECK_READINESS: "readiness check",
     Activities.CHECK_FAILBACK_READY: "failback check",
     Activities.PROBE_HEALTH: "health probe",
@@ -49,6 +53,7 @@ class BranchRow:
     resource: str
     status: str  # running | succeeded | already_done | failed | skipped | a branch's own state
     detail: str = ""
+    advisory: bool = False  # a check that only warns (`policy.advisory_checks`, the run lease)
 
 
 @dataclass
@@ -102,7 +107,13 @@ def _activity_rows(event: dict[str, Any], result: dict[str, Any] | None) -> list
     value = _json(result.get("Result"))
     if isinstance(value, list):  # a readiness unit answers a list of checks
         return [
-            BranchRow(row.activity, str(v.get("resource", "")), str(v.get("status", "")), str(v.get("detail", "")))
+            BranchRow(
+                row.activity,
+                str(v.get("resource", "")),
+                str(v.get("status") or "unknown"),
+                str(v.get("detail", "")),
+                advisory=bool((v.get("data") or {}).get("advisory")),
+            )
             for v in value
             if isinstance(v, dict)
         ]
@@ -119,20 +130,110 @@ def _ended(row: BranchRow, result: dict[str, Any]) -> BranchRow:
     if isinstance(value, dict) and "status" in value:
         row.status, row.detail = str(value["status"]), str(value.get("detail", ""))
         row.resource = str(value.get("resource") or row.resource)
-    else:
-        row.status = "succeeded"
+        row.advisory = bool((value.get("data") or {}).get("advisory"))
+    else:  # it ended without saying how: never call that a success
+        row.status = "ended"
     return row
 
 
-def progress_table(phase: str, rows: list[BranchRow], width: int = 120) -> Table:
-    table = Table(title=f"phase: {phase}", title_justify="left", expand=False)
-    table.add_column("step", no_wrap=True)
-    table.add_column("resource", overflow="fold")
-    table.add_column("status", no_wrap=True)
-    table.add_column("detail", overflow="fold", max_width=max(20, width - 60))
-    for row in rows:
-        table.add_row(row.activity, row.resource, Text(row.status, style=STYLES.get(row.status, "")), row.detail)
+# -- what a person sees: words, not the orchestrators' names; one line per row ---------------------
+
+PHASE_WORDS = {
+    "approval": "waiting for approval",
+    "readiness": "readiness checks",
+    "data_and_compute": "failing over data and compute",
+    "guard": "checking that everything is in the target before DNS",
+    "dns": "switching DNS, then asking its name servers",
+    "report": "reading where everything stands",
+    "publishing": f"publishing the report (a storage account that does not answer: ~{UPLOAD_BOUND_SECONDS} s at most)",
+    "quiesce": "scaling the secondary's compute to zero",
+    "data": "failing the data back",
+    "restore": "restoring the secondary after a failed failback",
+    "cleanup": "deleting the resource group regionshift created",
+    "compute": "building the drill's compute",
+    "health": "asking the health probes",
+    "cancelling": "cancelling: waiting for operations already started",
+    "paused": "paused",
+}
+CHECKS = {"readiness check", "failback check", "health probe"}
+# A check reads; its outcome is a verdict, not a change (a skipped check could not be answered).
+CHECK_WORDS = {"succeeded": "passed", "already_done": "passed", "failed": "FAILED", "skipped": "unknown"}
+STEP_WORDS = {"already_done": "already done", "failed": "FAILED"}
+# The phase line, the header, its rule, the line that counts hidden rows, and the cursor's line.
+HEADER_LINES = 5
+ACTIVE_FIRST = 0
+FAILED_NEXT = 1
+
+
+def phase_words(phase: str) -> str:
+    return PHASE_WORDS.get(phase, phase.replace("_", " "))
+
+
+def status_words(row: BranchRow) -> tuple[str, str]:
+    """What the status column says, and its style: "passed" or "FAILED" for a check (a warning for
+    an advisory one), "succeeded" only for a step that did what it set out to."""
+    if row.activity in CHECKS:
+        if row.status == "failed" and row.advisory:
+            return "warning", "yellow"
+        word = CHECK_WORDS.get(row.status, row.status)
+    else:
+        word = STEP_WORDS.get(row.status, row.status)
+    return word, STYLES.get(row.status, "yellow")  # a branch's own state ("probing", ...) still runs
+
+
+def _visible(rows: list[BranchRow], room: int) -> tuple[list[BranchRow], list[BranchRow]]:
+    """The rows that fit in `room` lines: those still running first, then failures, then the most
+    recent; shown in their own order. Returns (shown, hidden)."""
+    if len(rows) <= room:
+        return rows, []
+
+    def rank(item: tuple[int, BranchRow]) -> tuple[int, int]:
+        index, row = item
+        group = 2
+        if row.status not in ENDED:
+            group = ACTIVE_FIRST
+        elif row.status == "failed" and not row.advisory:
+            group = FAILED_NEXT
+        return group, -index
+
+    chosen = {index for index, _ in sorted(enumerate(rows), key=rank)[: max(room, 0)]}
+    shown = [row for index, row in enumerate(rows) if index in chosen]
+    hidden = [row for index, row in enumerate(rows) if index not in chosen]
+    return shown, hidden
+
+
+def progress_table(phase: str, rows: list[BranchRow], width: int = 120, height: int | None = None) -> Table:
+    """The live view: one line per row, cut with an ellipsis to `width`, and no more rows than fit
+    in `height` lines (the rest are counted in the last line); the status column is never cut."""
+    shown, hidden = _visible(rows, (height - HEADER_LINES) if height else len(rows))
+    table = Table(
+        title=f"phase: {phase_words(phase) if phase in PHASE_WORDS else phase}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        width=max(40, width),
+        caption=_hidden_caption(hidden),
+        caption_justify="left",
+    )
+    table.add_column("status", no_wrap=True, min_width=9)
+    table.add_column("step", no_wrap=True, overflow="ellipsis", min_width=12, max_width=18)
+    table.add_column("resource", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("detail", no_wrap=True, overflow="ellipsis", ratio=2)
+    for row in shown:
+        word, style = status_words(row)
+        table.add_row(Text(word, style=style), row.activity, short_resource(row.resource), row.detail)
     return table
+
+
+def _hidden_caption(hidden: list[BranchRow]) -> str | None:
+    if not hidden:
+        return None
+    counts: dict[str, int] = {}
+    for row in hidden:
+        word = status_words(row)[0]
+        counts[word] = counts.get(word, 0) + 1
+    return f"… and {len(hidden)} more: " + ", ".join(f"{n} {word}" for word, n in counts.items())
 
 
 def _json(text: Any) -> Any:

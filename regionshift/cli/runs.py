@@ -15,23 +15,29 @@ terminates the old run (and its sub-orchestrations) and starts again from the cu
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
+import signal
+import sys
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from rich.live import Live
 
 from regionshift.cli.console import err, out
 from regionshift.cli.exit_codes import ExitCode
-from regionshift.cli.progress import ProgressReader, progress_table
+from regionshift.cli.inbox import InboxHost
+from regionshift.cli.progress import ProgressReader, phase_words, progress_table
 from regionshift.contracts import Resume, RunReport, RunRequest
+from regionshift.control import answer_on_host
 from regionshift.errors import RunRefused
-from regionshift.host import DurableHost, HostOptions, InstanceStatus
+from regionshift.host import DurableHost, HostOptions, InstanceStatus, RuntimeStatus
 from regionshift.host.clock import ScaledClock
 from regionshift.lease import LeaseRequest, release_lease
 from regionshift.names import Events
@@ -41,6 +47,7 @@ from regionshift.settings import Settings
 
 # Operations that change production and so exclude each other for one plan.
 EXCLUSIVE = ("failover", "failback")
+SUSPENDED_EVENT = 19  # ExecutionSuspended (HistoryEventType; pinned in tests/host/test_sdk_contract.py)
 
 
 @dataclass(frozen=True)
@@ -50,22 +57,33 @@ class RunOptions:
     break_lease: bool = False  # --break-lease: take the plan's run lease from its holder (regionshift.lease)
     restart: bool = False  # terminate an unfinished run of this operation and start again
     force: bool = False  # --force: go on past failing (or unanswered) readiness checks
-    plan_file: str | None = None  # the plan's path as given: the summary's next steps name it
+    simulate: bool = False  # the run's emulator lives in this process: it ends with the command
+    plan_path: str = "PLAN"  # the plan file as typed, for the commands the output suggests
+    yes: bool = False  # --yes: a failover or failback against Azure starts without asking (cli/confirm.py)
 
 
 def instance_id_for(operation: str, plan: Plan) -> str:
     return f"{operation}-{plan.name}"
 
 
-def open_host(settings: Settings, *, owns: Callable[[str], bool] | None = None) -> DurableHost:
+def open_host(settings: Settings, *, owns: Callable[[str], bool] | None = None) -> InboxHost:
     """The embedded host on the settings' state folder, bounded by the app's own host.json (as
-    Azure's Functions host is); it owns only what it is told to (`adopt`, `owns`)."""
+    Azure's Functions host is); it owns only what it is told to (`adopt`, `owns`). While it runs it
+    answers `regionshift runs pause|resume|cancel` from other terminals (regionshift.cli.inbox)."""
     import function_app  # the composition root: the very orchestrators and activities Azure runs
 
     options = HostOptions.from_host_json(Path(function_app.__file__).with_name("host.json"))
     # `--simulate`: durable timers run on the emulator's compressed clock, in Azure seconds.
     clock = ScaledClock(settings.host_clock_speed) if settings.host_clock_speed != 1 else None
-    return DurableHost(function_app.app, settings.state_dir / "durable.sqlite", options=options, owns=owns, clock=clock)
+    return InboxHost(
+        function_app.app,
+        settings.state_dir / "durable.sqlite",
+        options=options,
+        owns=owns,
+        clock=clock,
+        state_dir=settings.state_dir,
+        handle=answer_on_host,
+    )
 
 
 def new_run(request: RunRequest, plan: Plan) -> dict[str, Any]:
@@ -103,7 +121,13 @@ def run_orchestration(
         else:
             host.start_new(orchestrator, new_run(request, plan), instance_id=instance_id)
             err.print(f"started {instance_id} on the embedded Durable host")
-        final = _follow(host, instance_id)
+        try:
+            with _second_interrupt_leaves():
+                final = _follow_through_pauses(host, instance_id, operation, options)
+        except KeyboardInterrupt:
+            _interrupted(host, instance_id, operation, options)
+    if final.runtime_status is RuntimeStatus.SUSPENDED:
+        return ExitCode.FAILED  # paused: said so, with how to go on
     if final.output is None:
         err.print(f"[bold red]{instance_id} ended {final.runtime_status.value}[/]: {final.failure or 'no report'}")
         return ExitCode.FAILED
@@ -111,7 +135,7 @@ def run_orchestration(
     if options.json_output:
         out.print_json(json.dumps(report.model_dump(mode="json")))
     else:
-        err.print(render_text_summary(report, options.plan_file))
+        err.print(render_text_summary(report, options.plan_path))
     err.print(f"report: {', '.join(report.links) or 'not published'}", highlight=False, markup=False)
     return ExitCode.OK if report.status == "succeeded" else ExitCode.FAILED
 
@@ -174,17 +198,105 @@ def run_quietly(orchestrator: str, instance_id: str, plan: Plan, settings: Setti
     return RunReport.model_validate(status.output)
 
 
+def _follow_through_pauses(host: InboxHost, instance_id: str, operation: str, options: RunOptions) -> Any:
+    """Follow the run to its end. A paused run is said so, with how to go on; the command then
+    ends (the run waits in the state folder), except in a simulation, whose emulator lives in
+    this process: it waits here for the resume."""
+    while True:
+        status = _follow(host, instance_id)
+        if status.runtime_status is not RuntimeStatus.SUSPENDED:
+            return status
+        why = _suspension_reason(host, instance_id)
+        resume = f"regionshift runs resume {options.plan_path}{' --simulate' if options.simulate else ''}"
+        if not options.simulate:
+            err.print(
+                f"{instance_id} is paused ({why}). It holds in {host.state_dir} until `{resume}`; then run "
+                f"`regionshift {operation} {options.plan_path}` to follow it here. Operations it had already "
+                "started go on in Azure meanwhile.",
+                highlight=False,
+                markup=False,
+            )
+            return status
+        err.print(
+            f"{instance_id} is paused ({why}); waiting here for `{resume}` from another terminal "
+            "(Ctrl-C ends the simulation)",
+            highlight=False,
+            markup=False,
+        )
+        while host.wait_for_completion(instance_id, timeout=0.5).runtime_status is RuntimeStatus.SUSPENDED:
+            pass
+        err.print(f"{instance_id} resumed", highlight=False, markup=False)
+
+
+def _suspension_reason(host: DurableHost, instance_id: str) -> str:
+    """The reason of the latest suspension (the pause command writes who paused it, and why)."""
+    reasons = [e.get("Reason") for e in host.get_history(instance_id) if e.get("EventType") == SUSPENDED_EVENT]
+    return str(reasons[-1]) if reasons and reasons[-1] else "paused"
+
+
+@contextlib.contextmanager
+def _second_interrupt_leaves() -> Iterator[None]:
+    """While following: the first Ctrl-C is a KeyboardInterrupt (`_interrupted` says where the run
+    goes on); any later one leaves at once, without a traceback, however soon it comes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    interrupts = 0
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        nonlocal interrupts
+        interrupts += 1
+        if interrupts > 1:
+            _leave(130)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        if interrupts == 0:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _interrupted(host: InboxHost, instance_id: str, operation: str, options: RunOptions) -> NoReturn:
+    """Ctrl-C while following: one line that says where the run goes on and how to resume it, then
+    out at once (a second Ctrl-C meanwhile leaves without waiting: `_second_interrupt_leaves`)."""
+    if options.simulate:
+        line = (
+            f"interrupted: the simulation ends here (its emulator ran in this process); "
+            f"`regionshift {operation} {options.plan_path} --simulate` starts it again from the outage"
+        )
+    else:
+        line = (
+            f"interrupted: {instance_id} is kept in {host.state_dir} and goes on in this host from where it "
+            f"stopped when you run `regionshift {operation} {options.plan_path}` again; operations it already "
+            "started go on in Azure meanwhile"
+        )
+    err.print(line, highlight=False, markup=False)
+    host.close()  # the store is closed cleanly and its lock let go before leaving
+    _leave(130)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit now: activities still blocked in a request would otherwise hold the interpreter's exit
+    (it joins their threads), and what they do is done again on resume (they read before acting)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
 def _follow(host: DurableHost, instance_id: str) -> Any:
-    """Show the run's branches live on stderr until it ends: a live table on a terminal, one line
-    per change otherwise (CI logs, pipes)."""
+    """Show the run's branches live on stderr until it ends or is paused: a live table on a
+    terminal, one line per change otherwise (CI logs, pipes)."""
     if not err.is_terminal:
         return _follow_lines(host, instance_id)
     reader = ProgressReader(host)
-    with Live(console=err, refresh_per_second=8, transient=True) as live:
+    with Live(console=err, refresh_per_second=8, transient=True, vertical_overflow="crop") as live:
         while True:
             status = host.wait_for_completion(instance_id, timeout=0.25)
-            live.update(progress_table(_phase(status), reader.rows(instance_id), err.width))
-            if status.is_terminal:
+            live.update(progress_table(_phase(status), reader.rows(instance_id), err.width, err.height))
+            if status.is_terminal or status.runtime_status is RuntimeStatus.SUSPENDED:
                 return status
 
 
@@ -203,13 +315,15 @@ def _follow_lines(host: DurableHost, instance_id: str) -> Any:
                 seen[key] = row.status
                 detail = f" — {row.detail}" if row.detail and row.status != "running" else ""
                 err.print(f"  {row.status:<12} {row.activity} {row.resource}{detail}", highlight=False, markup=False)
-        if status.is_terminal:
+        if status.is_terminal or status.runtime_status is RuntimeStatus.SUSPENDED:
             return status
 
 
 def _phase(status: Any) -> str:
+    if status.runtime_status is RuntimeStatus.SUSPENDED:
+        return "paused"
     custom = status.custom_status if isinstance(status.custom_status, dict) else {}
-    return str(custom.get("phase", status.runtime_status.value))
+    return phase_words(str(custom.get("phase", status.runtime_status.value)))
 
 
 def _refuse_if_other_run(host: DurableHost, operation: str, plan: Plan) -> None:

@@ -34,6 +34,7 @@ BRANCH_WORDS = {
     Orchestrators.COSMOS_BRANCH: "Cosmos DB account",
     Orchestrators.SCALE_SET_BRANCH: "Scale set",
     Orchestrators.DELETE_GROUP: "Delete resource group",
+    Orchestrators.DNS_RECORD: "DNS record",
 }
 PHASE_WORDS = {
     "approval": "waiting for approval",

@@ -30,6 +30,15 @@ CONTAINER_ENV = "REGIONSHIFT_REPORTS_CONTAINER"
 DEFAULT_CONTAINER = "regionshift-reports"
 CA_BUNDLE_ENV = "REGIONSHIFT_CA_BUNDLE"
 RETRY_TOTAL_ENV = "REGIONSHIFT_RETRY_TOTAL"  # azure-core's retries per request, as for ARM clients
+TIMEOUT_ENV = "REGIONSHIFT_REPORTS_TIMEOUT"  # seconds to connect, and to get an answer, per attempt
+# An unreachable account must not hold a run's end: with Storage's defaults (20 s to connect, 60 s
+# to read, 3 retries 15 s + 3^n s apart: azure-storage-blob's `_shared/constants.py` and
+# `ExponentialRetry`) a command waited ~85 s with no output. A report is a few hundred KB, so
+# these bounds are ample for it; the problem line says them (`bound_words`).
+UPLOAD_TIMEOUT = 10.0
+UPLOAD_CONNECT_TIMEOUT = 5.0
+UPLOAD_RETRIES = 1  # one retry, about a second later
+UPLOAD_BOUND_SECONDS = int((UPLOAD_RETRIES + 1) * (UPLOAD_CONNECT_TIMEOUT + UPLOAD_TIMEOUT) + 2 * UPLOAD_RETRIES)
 _CONTENT_TYPES = {".json": "application/json", ".html": "text/html; charset=utf-8"}
 
 
@@ -53,7 +62,8 @@ class BlobTarget:
     # A TokenCredential; None means DefaultAzureCredential (managed identity in Azure).
     credential: Any = field(default=None, repr=False)
     ca_bundle: str | None = None
-    retry_total: int | None = None  # None: azure-core's default
+    retry_total: int | None = None  # at most UPLOAD_RETRIES
+    timeout: float = UPLOAD_TIMEOUT  # per attempt: to get an answer (and, up to UPLOAD_CONNECT_TIMEOUT, to connect)
 
     @classmethod
     def from_settings(
@@ -68,6 +78,7 @@ class BlobTarget:
             connection_string=env.get(CONNECTION_STRING_ENV) or None,
             ca_bundle=env.get(CA_BUNDLE_ENV) or None,
             retry_total=int(env[RETRY_TOTAL_ENV]) if env.get(RETRY_TOTAL_ENV) else None,
+            timeout=float(env[TIMEOUT_ENV]) if env.get(TIMEOUT_ENV) else UPLOAD_TIMEOUT,
         )
 
     @classmethod
@@ -83,12 +94,30 @@ class BlobTarget:
             return None
         return cls.from_settings(account_url, container, prefix=f"{plan.name}/", env=env)
 
+    @property
+    def retries(self) -> int:
+        return min(UPLOAD_RETRIES, self.retry_total if self.retry_total is not None else UPLOAD_RETRIES)
+
+    def bound_words(self) -> str:
+        """How long an upload may take before it is given up, in words."""
+        attempts = self.retries + 1
+        return (
+            f"gave up after {attempts} attempt{'s' if attempts > 1 else ''} of at most "
+            f"{min(UPLOAD_CONNECT_TIMEOUT, self.timeout):g} s to connect and {self.timeout:g} s to answer"
+        )
+
     def container_client(self) -> ContainerClient:
-        options: dict[str, Any] = {}
+        # The bounds (see UPLOAD_TIMEOUT): timeouts per attempt, few retries, short back-off.
+        options: dict[str, Any] = {
+            "connection_timeout": min(UPLOAD_CONNECT_TIMEOUT, self.timeout),
+            "read_timeout": self.timeout,
+            "retry_total": self.retries,
+            "initial_backoff": 1,
+            "increment_base": 1,
+            "random_jitter_range": 1,
+        }
         if self.ca_bundle:
             options["connection_verify"] = self.ca_bundle
-        if self.retry_total is not None:
-            options["retry_total"] = self.retry_total
         if self.connection_string:
             return ContainerClient.from_connection_string(self.connection_string, self.container, **options)
         credential = self.credential
@@ -137,7 +166,8 @@ def upload_contents(target: BlobTarget, files: Mapping[str, bytes]) -> list[str]
     except (AzureError, ValueError, OSError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ReportUploadError(
-            f"could not upload the report to container {target.container!r} at {target.account_url}: {reason}",
+            f"could not upload the report to container {target.container!r} at {target.account_url}: {reason} "
+            f"({target.bound_words()})",
             [],
         ) from None
     return urls

@@ -8,7 +8,7 @@ import pytest
 
 from activities.sql import sql_assess
 from orchestrators.steps import activity_input
-from regionshift.azure.budget import Budget, Bucket, kind_of
+from regionshift.azure.budget import Bucket, Budget, kind_of
 from regionshift_emulator.harness import app_on_emulator, example_plan
 
 

@@ -247,6 +247,28 @@ def parent_of(context: df.DurableOrchestrationContext):
     return (yield context.call_sub_orchestrator("waiter", request["input"], instance_id=request["child"]))
 
 
+@bp.orchestration_trigger(context_name="context")
+def event_never_yielded(context: df.DurableOrchestrationContext):
+    """Creates an event's task and never yields it: does the SDK complete it when the event comes?"""
+    cancel = context.wait_for_external_event("cancel")
+    yield context.call_activity("double", 1)
+    seen = cancel.is_completed
+    late = yield context.task_any([cancel, context.call_activity("double", 2)])
+    return {"completed_unyielded": seen, "first_when_yielded": "cancel" if late == cancel else "activity"}
+
+
+@bp.orchestration_trigger(context_name="context")
+def event_yielded_once(context: df.DurableOrchestrationContext):
+    """Yields the event's task once beside an activity that wins; then waits on another activity
+    during which the event comes: is the task completed there although nothing yields it?"""
+    cancel = context.wait_for_external_event("cancel")
+    first = context.call_activity("double", 1)
+    yield context.task_any([first, cancel])
+    before = cancel.is_completed
+    yield context.call_activity("double", 2)
+    return {"before": before, "after": cancel.is_completed, "input": cancel.result}
+
+
 def make_app() -> df.DFApp:
     app = df.DFApp()
     app.register_functions(bp)

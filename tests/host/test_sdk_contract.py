@@ -155,3 +155,32 @@ def test_events_are_matched_by_name_and_buffered_before_the_wait(sample_app) -> 
     state = _replay(sample_app, "approval", played, new, "null")
     assert state["output"] == {"gate": "opened", "decision": "yes"}
     assert state["actions"][0][1] == {"actionType": 6, "externalEventName": "approve", "reason": "ExternalEvent"}
+
+
+# -- an event's task that is not being yielded (the cancel event: orchestrators/cancel.py) ---------
+
+
+def test_an_event_task_never_yielded_is_not_completed_by_its_event_until_it_is_yielded(sample_app) -> None:
+    """The SDK tracks a task only once it was yielded (`_add_to_open_tasks`); an event for a task
+    it does not track is kept aside (`deferred_tasks`) and completes the task when it is yielded.
+    So `is_completed` of a task made but never yielded stays False whatever arrived."""
+    played = [*_start("event_never_yielded", "null"), h.task_scheduled(NOW, 0, "double", "1")]
+    played.append(h.orchestrator_completed(NOW))
+    cancel = h.event_raised(NOW, "cancel", '{"by": "cli:ann"}')
+    new = [h.orchestrator_started(NOW), cancel, h.task_completed(NOW, 0, "2")]
+    state = _replay(sample_app, "event_never_yielded", played, new, "null")
+    assert state["isDone"] is True
+    assert state["output"] == {"completed_unyielded": False, "first_when_yielded": "cancel"}
+
+
+def test_an_event_task_yielded_once_is_completed_by_its_event_while_other_work_is_yielded(sample_app) -> None:
+    """Once yielded (here in a task_any that an activity won), the SDK tracks the task: its event
+    completes it even while the orchestrator waits on something else, so a later check sees it."""
+    played = [*_start("event_yielded_once", "null"), h.task_scheduled(NOW, 0, "double", "1")]
+    played += [h.orchestrator_completed(NOW), h.orchestrator_started(NOW), h.task_completed(NOW, 0, "2")]
+    played += [h.task_scheduled(NOW, 1, "double", "2"), h.orchestrator_completed(NOW)]
+    cancel = h.event_raised(NOW, "cancel", '{"by": "cli:ann"}')
+    new = [h.orchestrator_started(NOW), cancel, h.task_completed(NOW, 1, "4")]
+    state = _replay(sample_app, "event_yielded_once", played, new, "null")
+    assert state["isDone"] is True
+    assert state["output"] == {"before": False, "after": True, "input": {"by": "cli:ann"}}

@@ -14,7 +14,7 @@ from regionshift.contracts import RunReport
 from regionshift.plan import parse_plan
 from regionshift.reports import BlobTarget, ReportUploadError, write_report
 from regionshift.reports.next_steps import with_next_steps
-from regionshift.reports.upload import CA_BUNDLE_ENV, CONNECTION_STRING_ENV
+from regionshift.reports.upload import CA_BUNDLE_ENV, CONNECTION_STRING_ENV, UPLOAD_BOUND_SECONDS, upload_contents
 
 PLAN = """
 name: contoso-web
@@ -100,3 +100,57 @@ def test_without_a_connection_string_the_managed_identity_signs_in(
         server.connection_string(), container, connection_verify=str(ca_bundle)
     )
     assert check.download_blob(f"contoso-web/{files.html_path.name}").readall() == files.html_path.read_bytes()
+
+
+class _Silent:
+    """A TCP server that accepts connections and never answers: an account that does not respond."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.connections = 0
+        self._sockets: list[socket.socket] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            self._sockets.append(connection)  # held open, never read or answered
+
+    def close(self) -> None:
+        self._listener.close()
+        for connection in self._sockets:
+            connection.close()
+
+
+def test_an_account_that_does_not_answer_is_given_up_on_after_one_retry_and_says_so(tmp_path: Path) -> None:
+    silent = _Silent()
+    account = f"http://127.0.0.1:{silent.port}/devstoreaccount1"
+    connection_string = (
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+        f"BlobEndpoint={account};"
+    )
+    target = BlobTarget.from_settings(
+        account, "reports", env={CONNECTION_STRING_ENV: connection_string, "REGIONSHIFT_REPORTS_TIMEOUT": "0.5"}
+    )
+    try:
+        with pytest.raises(ReportUploadError) as raised:
+            upload_contents(target, {"r.json": b"{}"})
+    finally:
+        silent.close()
+    assert silent.connections == 2  # the first attempt and one retry, each cut at its timeout
+    assert "gave up after 2 attempts of at most 0.5 s to connect and 0.5 s to answer" in str(raised.value)
+
+
+def test_the_default_bound_is_short_and_said() -> None:
+    target = BlobTarget("https://st.blob.core.windows.net", "reports", connection_string=None)
+    assert target.bound_words() == "gave up after 2 attempts of at most 5 s to connect and 10 s to answer"
+    assert UPLOAD_BOUND_SECONDS <= 35

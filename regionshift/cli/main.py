@@ -201,6 +201,62 @@ def check(
     run_command(lambda: run(plan, simulate=simulate, scenario=scenario, json_output=json_output, report_dir=report_dir))
 
 
+@app.command(cls=_Command)
+def discover(
+    subscription: Annotated[
+        list[str],
+        typer.Option(
+            "--subscription", help="A subscription to read (repeatable; the first is the plan's).", metavar="ID"
+        ),
+    ],
+    primary: Annotated[str, typer.Option("--primary", help="The primary region (e.g. eastus2).", metavar="REGION")],
+    secondary: Annotated[
+        str, typer.Option("--secondary", help="The secondary region (e.g. centralus).", metavar="REGION")
+    ],
+    resource_group: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--resource-group", help="Read only these groups (repeatable; name both sides' groups).", metavar="RG"
+        ),
+    ] = None,
+    zone: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--zone", help="DNS zones to read records from (repeatable; default: every zone).", metavar="ZONE"
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="The plan's name (default dr-<primary>-<secondary>).", metavar="NAME")
+    ] = None,
+    failover_resource_group: Annotated[
+        str | None,
+        typer.Option(
+            "--failover-resource-group", help="The group failovers create (default <name>-failover).", metavar="RG"
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the plan here (default: stdout).", metavar="FILE")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+) -> None:
+    """Read the live estate and write a plan: every pair of the two regions, with a comment on every choice."""
+    from regionshift.cli.discover import discover as run
+
+    run_command(
+        lambda: run(
+            subscriptions=subscription,
+            primary=primary,
+            secondary=secondary,
+            groups=resource_group or [],
+            zones=zone or None,
+            name=name,
+            failover_group=failover_resource_group,
+            output=output,
+            force=force,
+        )
+    )
+
+
 @app.command(name="plan", cls=_Command)
 def plan_command(
     plan: PlanArg,

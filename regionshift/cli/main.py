@@ -194,11 +194,22 @@ def check(
     scenario: ScenarioOpt = None,
     json_output: JsonOpt = False,
     report_dir: ReportDir = Path("reports"),
+    drift: Annotated[
+        bool,
+        typer.Option(
+            "--drift",
+            help="Also compare the plan with the estate: pairs it lacks, and resources of it that are gone.",
+        ),
+    ] = False,
 ) -> None:
     """Would a failover work right now? Exit 1 if a required readiness check fails."""
     from regionshift.cli.check import check as run
 
-    run_command(lambda: run(plan, simulate=simulate, scenario=scenario, json_output=json_output, report_dir=report_dir))
+    run_command(
+        lambda: run(
+            plan, simulate=simulate, scenario=scenario, json_output=json_output, report_dir=report_dir, drift=drift
+        )
+    )
 
 
 @app.command(cls=_Command)

@@ -130,7 +130,8 @@ def _create_entry(
 
     image = str(s.image.get("id") or "")
     if "/galleries/" not in image.lower():
-        shown = image or "/".join(str(s.image.get(k, "?")) for k in ("publisher", "offer", "sku"))
+        marketplace = "/".join(str(s.image[k]) for k in ("publisher", "offer", "sku") if s.image.get(k))
+        shown = image or marketplace or "no image it names"
         return question(
             f"{s.vmss.name} runs {shown}, not a Compute Gallery image version: `mode: create` needs one replicated "
             f"to {secondary} (or pre-provision a scale set in {secondary} with 0 instances for `mode: scale`)"

@@ -302,19 +302,24 @@ class EstateReader:
                     )
 
 
-def image_version(clients: AzureClients, version_id: str) -> ImageVersionInfo | str:
-    """A gallery image version with its replicas, or why it cannot be read."""
+def read_image_version(clients: AzureClients, version_id: str) -> ImageVersionInfo:
+    """A gallery image version with its replicas (AzureError when it cannot be read)."""
     rid = parse_resource_id(version_id)
     gallery, image, version = rid.names
-    try:
-        found = clients.compute(rid.subscription_id).gallery_image_versions.get(
-            rid.resource_group, gallery, image, version, expand="ReplicationStatus"
-        )
-    except AzureError as exc:
-        return describe_error(exc)
+    found = clients.compute(rid.subscription_id).gallery_image_versions.get(
+        rid.resource_group, gallery, image, version, expand="ReplicationStatus"
+    )
     status = found.properties.replication_status if found.properties else None
     replicas = {short_name(str(s.region)): _value(s.state) for s in (status.summary if status else None) or []}
     return ImageVersionInfo(str(rid), replicas)
+
+
+def image_version(clients: AzureClients, version_id: str) -> ImageVersionInfo | str:
+    """`read_image_version`, or why it cannot be read."""
+    try:
+        return read_image_version(clients, version_id)
+    except AzureError as exc:
+        return describe_error(exc)
 
 
 def latest_version(clients: AzureClients, image_id: str) -> str | None:

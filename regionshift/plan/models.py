@@ -326,6 +326,7 @@ CheckName = Literal[
     "cosmos_regions",
     "dns_record",
     "permissions",
+    "drift",  # `check --drift` and the scheduled check: the plan against the estate (regionshift.discovery.drift)
 ]
 CHECK_NAMES: tuple[str, ...] = get_args(CheckName)
 

@@ -4,6 +4,6 @@ sub-orchestrations, timers and events — no I/O, clock, randomness or uuids.
 Each module exposes a `bp` blueprint that function_app.py registers.
 """
 
-from orchestrators import compute, drill, failback, failover, fanout, readiness, replicas
+from orchestrators import compute, drill, failback, failover, fanout, readiness, replicas, scheduled_check
 
-blueprints = [failover.bp, failback.bp, drill.bp, compute.bp, replicas.bp, fanout.bp, readiness.bp]
+blueprints = [failover.bp, failback.bp, drill.bp, compute.bp, replicas.bp, fanout.bp, readiness.bp, scheduled_check.bp]

@@ -18,6 +18,7 @@ class Orchestrators:
     SCALE_SET_BRANCH = "scale_set_branch"
     DELETE_GROUP = "delete_group"  # a regionshift-owned resource group, retried through transient errors
     FAN_OUT = "fan_out"  # a batch of branches, so that no history grows with the plan
+    SCHEDULED_CHECK = "scheduled_check"  # `check --drift` on the readiness timer; keeps the latest result
 
 
 class Activities:
@@ -41,6 +42,8 @@ class Activities:
     CHECK_READINESS = "check_readiness"  # one readiness check unit (a resource, quota, a group's permissions)
     ACQUIRE_RUN_LEASE = "acquire_run_lease"  # the plan's run lease, before any write (regionshift.lease)
     RELEASE_RUN_LEASE = "release_run_lease"
+    CHECK_DRIFT = "check_drift"  # the plan against the estate (regionshift.discovery.drift)
+    NOTIFY_READINESS = "notify_readiness"  # post a change of the scheduled check's result
 
 
 class Events:

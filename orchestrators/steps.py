@@ -190,6 +190,7 @@ def report(
         # The RTO is the time until the workload is served from the target: only a run that got
         # there has one.
         rto_seconds=None if failed or reason else (ended_at - started_at).total_seconds(),
+        rto_target_seconds=plan.policy.rto_target_minutes * 60.0 if plan.policy.rto_target_minutes else None,
         rpo_seconds=max(rpos) if rpos else None,
         started_by=started_by,
         steps=steps,

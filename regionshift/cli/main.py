@@ -274,11 +274,17 @@ def plan_command(
     simulate: Simulate = False,
     scenario: ScenarioOpt = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the steps as JSON on stdout.")] = False,
+    report_dir: Annotated[
+        Path,
+        typer.Option("--report-dir", help="Where earlier runs' reports are (the forecast's history).", metavar="DIR"),
+    ] = Path("reports"),
 ) -> None:
-    """Dry run: the steps a failover would take now, changing nothing. Exit 1 if one would fail."""
+    """Dry run: the steps a failover would take now and its RTO forecast, changing nothing. Exit 1 if one would fail."""
     from regionshift.cli.dryrun import dry_run
 
-    run_command(lambda: dry_run(plan, simulate=simulate, scenario=scenario, json_output=json_output))
+    run_command(
+        lambda: dry_run(plan, simulate=simulate, scenario=scenario, json_output=json_output, report_dir=report_dir)
+    )
 
 
 # The runs: each `regionshift <operation> PLAN` runs that orchestration on the embedded host.

@@ -4,7 +4,20 @@
 One module per Azure service; each exposes a `bp` blueprint that function_app.py registers.
 """
 
-from activities import checks, compute, cosmos, dns, lease, operations, readiness, report, resources, sql, state
+from activities import (
+    checks,
+    compute,
+    cosmos,
+    dns,
+    lease,
+    operations,
+    readiness,
+    readiness_watch,
+    report,
+    resources,
+    sql,
+    state,
+)
 
 blueprints = [
     sql.bp,
@@ -18,4 +31,5 @@ blueprints = [
     readiness.bp,
     report.bp,
     lease.bp,
+    readiness_watch.bp,
 ]

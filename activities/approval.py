@@ -15,6 +15,7 @@ import logging
 import os
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -26,8 +27,11 @@ from regionshift.approvals.identity import identity_source
 from regionshift.approvals.wire import SendRequestInput
 from regionshift.azure.clients import default_clients
 from regionshift.azure.monitor import confirm_outage
+from regionshift.forecast import forecast_shape, history_from_reports
+from regionshift.forecast_history import recent_reports
 from regionshift.names import Activities
-from regionshift.plan.models import Plan
+from regionshift.plan.models import Plan, PlanContext
+from regionshift.settings import Settings
 
 bp = df.Blueprint()
 log = logging.getLogger("regionshift.approvals")
@@ -100,12 +104,27 @@ def send_approval_request(payload: dict) -> dict:
     except Exception as exc:
         log.error("approval request not sent: %s", exc)
         return {"deliveries": [], "error": str(exc)}
-    request = build_request(args, key, public_url(), identity_source())
+    forecast = approval_forecast(args)
+    request = replace(build_request(args, key, public_url(), identity_source()), forecast=forecast)
     deliveries = []
     for hook in args.webhooks:
         result = _post(hook["url"], render(request, hook.get("format", "json")))  # type: ignore[arg-type]
         deliveries.append({**result, "format": hook.get("format", "json")})
-    return {"deliveries": deliveries}
+    return {"deliveries": deliveries, "forecast": forecast}
+
+
+def approval_forecast(args: SendRequestInput) -> dict[str, Any]:
+    """The RTO forecast of the failover awaiting approval (`regionshift.forecast`), from this plan's
+    recent reports; {} when it cannot be made: a forecast never holds up an approval request."""
+    if not args.forecast_shape:
+        return {}
+    try:
+        plan = PlanContext.model_validate(args.forecast_shape["plan"])
+        history = history_from_reports(recent_reports(plan, Settings.from_env().report_dir))
+        return forecast_shape(args.forecast_shape, history).brief()
+    except Exception:
+        log.exception("no RTO forecast for the approval request of %s", args.plan)
+        return {}
 
 
 @bp.function_name(Activities.CONFIRM_OUTAGE)

@@ -45,6 +45,9 @@ param authTenantId string = tenant().tenantId
 @description('NCRONTAB schedule of the scheduled drill (REGIONSHIFT_DRILL_SCHEDULE).')
 param drillSchedule string = '0 0 6 * * 1'
 
+@description('NCRONTAB schedule of the scheduled readiness check, check --drift of every plan (REGIONSHIFT_CHECK_SCHEDULE).')
+param checkSchedule string = '0 */30 * * * *'
+
 @description('Plan files or folders in the deployed package, separated by ":" (REGIONSHIFT_PLANS).')
 param plans string = 'plans'
 
@@ -212,6 +215,7 @@ module functionApp 'modules/functionApp.bicep' = {
     taskHubName: 'regionshift${resourceToken}'
     approvalKeyUri: keyVault.outputs.approvalKeyUri
     drillSchedule: drillSchedule
+    checkSchedule: checkSchedule
     plans: plans
     authClientId: authClientId
     authTenantId: authTenantId

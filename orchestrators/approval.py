@@ -28,6 +28,7 @@ import azure.durable_functions as df
 from orchestrators.cancel import Cancellation
 from regionshift.approvals.ledger import ApprovalLedger, Vote
 from regionshift.approvals.wire import ApprovalInput, ApprovalOutcome, Approver, SendRequestInput
+from regionshift.forecast import shape
 from regionshift.names import Activities, Events, Orchestrators
 from regionshift.plan.models import Plan
 
@@ -67,6 +68,7 @@ def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     if policy.on_approval_timeout == "escalate":
         rounds.append(policy.escalation_webhooks)
     notifications: list[dict[str, Any]] = []
+    forecast: dict[str, Any] = {}  # the RTO forecast the request carried, shown on the approval page
     escalated = False
     evidence = {**args.evidence, **({"confirmation": confirmation} if confirmation else {})}
 
@@ -91,10 +93,12 @@ def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
                 webhooks=[w.model_dump() for w in webhooks],
                 escalated=escalated,
                 evidence=evidence,
+                forecast_shape=shape(Plan.model_validate(args.plan), forced=args.forced),
             ).model_dump(mode="json"),
         )
         notifications += [{**d, "round": round_index} for d in (sent or {}).get("deliveries", [])]
-        _publish(context, ledger, deadline.isoformat(), escalated)
+        forecast = (sent or {}).get("forecast") or forecast
+        _publish(context, ledger, deadline.isoformat(), escalated, forecast)
         while ledger.outcome == "pending":
             event = context.wait_for_external_event(Events.APPROVAL_DECISION)
             timer = context.create_timer(deadline)
@@ -109,7 +113,7 @@ def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
                 ledger.refused.append({"approver": "?", "decision": "?", "reason": f"malformed decision: {exc}"})
                 continue
             ledger.offer(vote)
-            _publish(context, ledger, deadline.isoformat(), escalated)
+            _publish(context, ledger, deadline.isoformat(), escalated, forecast)
         if ledger.outcome != "pending":
             break
 
@@ -131,7 +135,14 @@ def approval(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dic
     return result.model_dump(mode="json")
 
 
-def _publish(context: df.DurableOrchestrationContext, ledger: ApprovalLedger, deadline: str, escalated: bool) -> None:
+def _publish(
+    context: df.DurableOrchestrationContext,
+    ledger: ApprovalLedger,
+    deadline: str,
+    escalated: bool,
+    forecast: dict[str, Any],
+) -> None:
+    approval = {**ledger.status(), **({"forecast": forecast} if forecast else {})}
     context.set_custom_status(
-        {"phase": "awaiting_approval", "expires_at": deadline, "escalated": escalated, "approval": ledger.status()}
+        {"phase": "awaiting_approval", "expires_at": deadline, "escalated": escalated, "approval": approval}
     )

@@ -225,7 +225,10 @@ def report(
         status="failed" if failed or reason else "succeeded",
         started_at=started_at,
         ended_at=ended_at,
+        # The RTO is the time until clients can reach the target (the DNS records' verification):
+        # only a run that got there has one.
         rto_seconds=None if failed or reason else (served_at - started_at).total_seconds(),
+        rto_target_seconds=plan.policy.rto_target_minutes * 60.0 if plan.policy.rto_target_minutes else None,
         rpo_seconds=max(rpos) if rpos else None,
         started_by=started_by,
         steps=steps,

@@ -251,6 +251,7 @@ class RunReport(WireModel):
     started_at: datetime
     ended_at: datetime | None = None
     rto_seconds: float | None = None
+    rto_target_seconds: float | None = None  # the plan's policy.rto_target_minutes, when it names one
     rpo_seconds: float | None = None  # the largest replication lag seen when data failed over
     started_by: str = "cli"
     steps: list[StepOutcome] = []

@@ -19,6 +19,7 @@ class Orchestrators:
     DELETE_GROUP = "delete_group"  # a regionshift-owned resource group, retried through transient errors
     DNS_RECORD = "dns_record_branch"  # one DNS record: switched, then asked of its name servers until they agree
     FAN_OUT = "fan_out"  # a batch of branches, so that no history grows with the plan
+    SCHEDULED_CHECK = "scheduled_check"  # `check --drift` on the readiness timer; keeps the latest result
 
 
 class Activities:
@@ -43,6 +44,8 @@ class Activities:
     CHECK_READINESS = "check_readiness"  # one readiness check unit (a resource, quota, a group's permissions)
     ACQUIRE_RUN_LEASE = "acquire_run_lease"  # the plan's run lease, before any write (regionshift.lease)
     RELEASE_RUN_LEASE = "release_run_lease"
+    CHECK_DRIFT = "check_drift"  # the plan against the estate (regionshift.discovery.drift)
+    NOTIFY_READINESS = "notify_readiness"  # post a change of the scheduled check's result
 
 
 class Events:

@@ -19,7 +19,8 @@ A gallery is a resource with a home of its own: it is seeded in the PRIMARY regi
 built and published, whatever its group (its versions keep replicas in both regions). Reading an
 image version asks that home, so it fails during the primary's outage, the harsher choice; whether
 the gallery can be changed then is its group's home's business. The failover resource group is not
-seeded: the app creates it with the location it asks for.
+seeded: the app creates it with the location it asks for. What the workload runs in the primary (its
+scale sets, network and the public IPs DNS points at) is laid out by `primary_estate`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from regionshift.plan import Plan
 from regionshift_emulator.core.regions import short_name
 from regionshift_emulator.core.scenario import Scenario
 from regionshift_emulator.core.state import EmulatorState
+from regionshift_emulator.primary_estate import seed_primary_estate
 from regionshift_emulator.services.compute.seed import seed_compute
 from regionshift_emulator.services.cosmos.models import CosmosBackend
 from regionshift_emulator.services.dns.seed import seed_dns
@@ -43,6 +45,7 @@ def seed(state: EmulatorState, plan: Plan, scenario: Scenario | None = None) -> 
         seed_cosmos(state, plan)
         seed_compute(state, plan)  # with the network its scale sets need
         seed_dns(state, plan)
+        seed_primary_estate(state, plan)  # what runs in the primary: scale sets, network, public IPs
 
 
 def group_homes(plan: Plan, scenario: Scenario) -> dict[tuple[str, str], str]:

@@ -37,6 +37,7 @@ import azure.functions as func
 from regionshift.approvals import ApprovalKeyMissing, ApprovalToken, TokenRefused, approval_key, verify_token
 from regionshift.approvals.identity import Principal, identity_source, principal_from_headers
 from regionshift.approvals.page import HEADERS, ApprovalFacts, decision_page, recorded_page, refused_page
+from regionshift.approvals.payloads import forecast_line
 from regionshift.names import Events
 from triggers.common import ACTIVE, body_too_large, decoded, error, log, respond, runtime_status
 
@@ -214,7 +215,16 @@ def _form_parts(decision: str, token: str, ledger: dict[str, Any], principal: Pr
     else:
         field = '<p><label>Your name or e-mail <input name="approver" required maxlength="200"></label></p>'
         body = _decision_form(token, title, field + "<p>Not signed in: your name is recorded as typed, unverified.</p>")
-    return rule, body
+    return _forecast(ledger) + rule, body
+
+
+def _forecast(ledger: dict[str, Any]) -> str:
+    """The failover's RTO forecast the request carried (`regionshift.forecast`), if it had one."""
+    forecast = ledger.get("forecast")
+    if not isinstance(forecast, dict) or not forecast.get("summary"):
+        return ""
+    style = ' style="color:#b00020"' if forecast.get("over_target") else ""
+    return f"<p{style}>{html.escape(forecast_line(forecast))}</p>"
 
 
 def _target(req: func.HttpRequest, token: str) -> tuple[str, str, str]:

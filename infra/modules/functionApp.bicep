@@ -36,6 +36,9 @@ param approvalKeyUri string
 @description('NCRONTAB schedule of the drill timer (REGIONSHIFT_DRILL_SCHEDULE).')
 param drillSchedule string
 
+@description('NCRONTAB schedule of the readiness timer (REGIONSHIFT_CHECK_SCHEDULE).')
+param checkSchedule string
+
 @description('Plan files or folders, relative to the app root, separated by ":" (REGIONSHIFT_PLANS).')
 param plans string
 
@@ -119,6 +122,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TASKHUB_NAME: taskHubName
     REGIONSHIFT_APPROVAL_KEY: '@Microsoft.KeyVault(SecretUri=${approvalKeyUri})'
     REGIONSHIFT_DRILL_SCHEDULE: drillSchedule
+    REGIONSHIFT_CHECK_SCHEDULE: checkSchedule
     REGIONSHIFT_PLANS: plans
     // The cloud the app is deployed in (sovereign clouds have other endpoints).
     REGIONSHIFT_ARM_ENDPOINT: environment().resourceManager

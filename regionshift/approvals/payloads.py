@@ -33,6 +33,7 @@ class ApprovalRequest:
     escalated: bool = False
     evidence: dict[str, Any] = field(default_factory=dict)
     sign_in: str = ""  # where approvers' identities come from (`identity_source`); "" when nowhere
+    forecast: dict[str, Any] = field(default_factory=dict)  # `regionshift.forecast.Forecast` as JSON
 
     @property
     def two_person_rule(self) -> str:
@@ -66,7 +67,15 @@ class ApprovalRequest:
         confirmation = self.evidence.get("confirmation")
         if isinstance(confirmation, dict) and "summary" in confirmation:
             out.append(f"Second signal: {confirmation['summary']}")
+        if self.forecast.get("summary"):
+            out.append(forecast_line(self.forecast))
         return out
+
+
+def forecast_line(forecast: dict[str, Any]) -> str:
+    """The RTO forecast in one line: "Forecast RTO: p50 ..., p90 ... (within the target ...)"."""
+    text = "Forecast: " + str(forecast["summary"]).removeprefix("forecast ")
+    return text + (f"; {forecast['warning']}" if forecast.get("warning") else "")
 
 
 def _approve_titles(request: ApprovalRequest) -> list[tuple[str, str]]:
@@ -97,6 +106,7 @@ def render_json(request: ApprovalRequest) -> dict[str, Any]:
         "links": {"approve": list(request.approve_urls), "reject": request.reject_url},
         "statusUrl": request.status_url,
         "evidence": request.evidence,
+        "forecast": request.forecast or None,
     }
 
 

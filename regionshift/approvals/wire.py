@@ -61,3 +61,5 @@ class SendRequestInput(_Wire):
     webhooks: list[dict[str, str]]  # {"url", "format"}
     escalated: bool = False
     evidence: dict[str, Any] = {}
+    # A failover's shape (`regionshift.forecast.shape`), from which the activity forecasts its RTO.
+    forecast_shape: dict[str, Any] = {}

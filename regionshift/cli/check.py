@@ -4,6 +4,8 @@ Runs every readiness check (read-only), writes a report (operation "check") like
 exits 1 when a check stops a failover: a required check that fails, or one left unknown about the
 secondary region (or by a global service that did not answer); checks the plan lists in
 `policy.advisory_checks` only warn. Unknown checks are never counted as passed. 0 otherwise.
+`--drift` also compares the plan with the estate (`regionshift.discovery.drift`): each finding is a
+failed `drift` check, so drift exits 1 too, unless the plan lists `drift` among its advisory checks.
 `--simulate` checks an in-process emulator seeded from the plan, with every region up unless
 `--scenario` says otherwise.
 """
@@ -18,22 +20,27 @@ from pathlib import Path
 from rich.table import Table
 
 from regionshift.azure.clients import default_clients
-from regionshift.azure.readiness import blocking, run_checks
+from regionshift.azure.readiness import blocking, mark_advisory, run_checks
 from regionshift.cli.console import err, out
 from regionshift.cli.environment import run_environment
 from regionshift.cli.exit_codes import ExitCode
 from regionshift.contracts import RunReport, StepOutcome
+from regionshift.discovery.drift import check_drift
 from regionshift.plan import Plan, load_plan
 from regionshift.reports import BlobTarget, ReportUploadError, write_report
 
 _RESULT = {"succeeded": "[green]pass[/]", "failed": "[bold red]FAIL[/]", "skipped": "[yellow]unknown[/]"}
 
 
-def check(plan_path: Path, *, simulate: bool, scenario: Path | None, json_output: bool, report_dir: Path) -> ExitCode:
+def check(
+    plan_path: Path, *, simulate: bool, scenario: Path | None, json_output: bool, report_dir: Path, drift: bool = False
+) -> ExitCode:
     plan = load_plan(plan_path)
     started_at = datetime.now(UTC)
     with run_environment(plan, simulate=simulate, scenario_path=scenario, default_scenario=None):
         results = run_checks(default_clients(), plan)
+        if drift:
+            results += mark_advisory(plan, check_drift(default_clients(), plan))
     stopping = blocking(plan, results)
     report = RunReport(
         operation="check",

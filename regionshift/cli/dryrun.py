@@ -1,5 +1,8 @@
 """`regionshift plan PLAN`: the dry run. From the current state, the exact steps a failover would
-take now (resource, action, planned or forced, already done), changing nothing.
+take now (resource, action, planned or forced, already done), changing nothing, and the RTO they
+would take (`regionshift.forecast`: the durations of this plan's recent runs in `--report-dir` and
+its report container, else documented Azure figures), with a warning when its p90 exceeds
+`policy.rto_target_minutes`.
 
 Exit 0 when every step would run (or is already done), 1 when some step would fail (the table
 says why), 2 for a bad plan. `--simulate` previews against an in-process emulator with the same
@@ -20,6 +23,8 @@ from regionshift.cli.check import short_resource
 from regionshift.cli.console import out
 from regionshift.cli.environment import run_environment
 from regionshift.cli.exit_codes import ExitCode
+from regionshift.forecast import Forecast, dns_ttl, forecast, history_from_reports, minutes
+from regionshift.forecast_history import recent_reports
 from regionshift.plan import load_plan
 
 _STATUS = {
@@ -30,19 +35,41 @@ _STATUS = {
 }
 
 
-def dry_run(plan_path: Path, *, simulate: bool, scenario: Path | None, json_output: bool) -> ExitCode:
+def dry_run(
+    plan_path: Path, *, simulate: bool, scenario: Path | None, json_output: bool, report_dir: Path = Path("reports")
+) -> ExitCode:
     plan = load_plan(plan_path)
     with run_environment(plan, simulate=simulate, scenario_path=scenario):
         steps = preview_plan(default_clients(), plan)
+        history = history_from_reports(recent_reports(plan.context(), report_dir))
+        predicted = forecast(plan, steps, history, dns_ttl=dns_ttl(plan))
     if json_output:
-        body = {"plan": plan.name, "steps": [s.model_dump(mode="json") for s in steps]}
+        body = {
+            "plan": plan.name,
+            "steps": [s.model_dump(mode="json") for s in steps],
+            "forecast": predicted.model_dump(mode="json"),
+        }
         out.print_json(json.dumps(body))
     else:
         out.print(
             steps_table(steps, f"If {plan.name} failed over now ({plan.regions.primary} → {plan.regions.secondary})")
         )
+        out.print(forecast_table(predicted))
+        style = "bold red" if predicted.over_target else "bold"
+        out.print(f"[{style}]{predicted.summary()}[/]", highlight=False)
+        for note in predicted.notes:
+            out.print(f"[{'bold red' if note.startswith('the p90') else 'dim'}]note: {note}[/]", highlight=False)
         out.print("nothing was changed (dry run)")
     return ExitCode.FAILED if any(s.status == "would_fail" for s in steps) else ExitCode.OK
+
+
+def forecast_table(predicted: Forecast) -> Table:
+    table = Table(title="RTO forecast (critical path)", title_justify="left")
+    for column in ("Phase", "Step", "About", "p50", "p90", "From"):
+        table.add_column(column, overflow="fold")
+    for leg in predicted.legs:
+        table.add_row(leg.phase, leg.key, leg.label, minutes(leg.p50_seconds), minutes(leg.p90_seconds), leg.source)
+    return table
 
 
 def steps_table(steps: list[PlannedStep], title: str) -> Table:

@@ -33,11 +33,7 @@ def run_environment(
 ) -> Iterator[Settings]:
     """Yield the settings a run uses; with `simulate`, while an in-process emulator serves."""
     if not simulate:
-        _absolute_ca_bundle()
-        reset_default_clients()
-        settings = Settings.from_env()
-        _check_sign_in(settings)
-        yield settings
+        yield azure_settings()
         return
 
     from regionshift_emulator.core.scenario import load_scenario
@@ -92,6 +88,16 @@ def _start_afresh(state_dir: Path) -> None:
                 entry.unlink(missing_ok=True)
     finally:
         lock.release()
+
+
+def azure_settings() -> Settings:
+    """The settings of a run against the ARM endpoint the environment names, once it is known that
+    the CA bundle is there and a token can be had."""
+    _absolute_ca_bundle()
+    reset_default_clients()
+    settings = Settings.from_env()
+    _check_sign_in(settings)
+    return settings
 
 
 CA_SETTINGS = ("REGIONSHIFT_CA_BUNDLE", "REQUESTS_CA_BUNDLE")

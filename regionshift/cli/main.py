@@ -194,11 +194,78 @@ def check(
     scenario: ScenarioOpt = None,
     json_output: JsonOpt = False,
     report_dir: ReportDir = Path("reports"),
+    drift: Annotated[
+        bool,
+        typer.Option(
+            "--drift",
+            help="Also compare the plan with the estate: pairs it lacks, and resources of it that are gone.",
+        ),
+    ] = False,
 ) -> None:
     """Would a failover work right now? Exit 1 if a required readiness check fails."""
     from regionshift.cli.check import check as run
 
-    run_command(lambda: run(plan, simulate=simulate, scenario=scenario, json_output=json_output, report_dir=report_dir))
+    run_command(
+        lambda: run(
+            plan, simulate=simulate, scenario=scenario, json_output=json_output, report_dir=report_dir, drift=drift
+        )
+    )
+
+
+@app.command(cls=_Command)
+def discover(
+    subscription: Annotated[
+        list[str],
+        typer.Option(
+            "--subscription", help="A subscription to read (repeatable; the first is the plan's).", metavar="ID"
+        ),
+    ],
+    primary: Annotated[str, typer.Option("--primary", help="The primary region (e.g. eastus2).", metavar="REGION")],
+    secondary: Annotated[
+        str, typer.Option("--secondary", help="The secondary region (e.g. centralus).", metavar="REGION")
+    ],
+    resource_group: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--resource-group", help="Read only these groups (repeatable; name both sides' groups).", metavar="RG"
+        ),
+    ] = None,
+    zone: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--zone", help="DNS zones to read records from (repeatable; default: every zone).", metavar="ZONE"
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="The plan's name (default dr-<primary>-<secondary>).", metavar="NAME")
+    ] = None,
+    failover_resource_group: Annotated[
+        str | None,
+        typer.Option(
+            "--failover-resource-group", help="The group failovers create (default <name>-failover).", metavar="RG"
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the plan here (default: stdout).", metavar="FILE")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+) -> None:
+    """Read the live estate and write a plan: every pair of the two regions, with a comment on every choice."""
+    from regionshift.cli.discover import discover as run
+
+    run_command(
+        lambda: run(
+            subscriptions=subscription,
+            primary=primary,
+            secondary=secondary,
+            groups=resource_group or [],
+            zones=zone or None,
+            name=name,
+            failover_group=failover_resource_group,
+            output=output,
+            force=force,
+        )
+    )
 
 
 @app.command(name="plan", cls=_Command)
@@ -207,11 +274,17 @@ def plan_command(
     simulate: Simulate = False,
     scenario: ScenarioOpt = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the steps as JSON on stdout.")] = False,
+    report_dir: Annotated[
+        Path,
+        typer.Option("--report-dir", help="Where earlier runs' reports are (the forecast's history).", metavar="DIR"),
+    ] = Path("reports"),
 ) -> None:
-    """Dry run: the steps a failover would take now, changing nothing. Exit 1 if one would fail."""
+    """Dry run: the steps a failover would take now and its RTO forecast, changing nothing. Exit 1 if one would fail."""
     from regionshift.cli.dryrun import dry_run
 
-    run_command(lambda: dry_run(plan, simulate=simulate, scenario=scenario, json_output=json_output))
+    run_command(
+        lambda: dry_run(plan, simulate=simulate, scenario=scenario, json_output=json_output, report_dir=report_dir)
+    )
 
 
 # The runs: each `regionshift <operation> PLAN` runs that orchestration on the embedded host.

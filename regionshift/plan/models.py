@@ -326,6 +326,7 @@ CheckName = Literal[
     "cosmos_regions",
     "dns_record",
     "permissions",
+    "drift",  # `check --drift` and the scheduled check: the plan against the estate (regionshift.discovery.drift)
 ]
 CHECK_NAMES: tuple[str, ...] = get_args(CheckName)
 
@@ -362,6 +363,16 @@ class Policy(StrictModel):
     # Readiness checks whose failure is shown but does not stop an approval-gated or automatic
     # failover (every other failing check stops it before any write).
     advisory_checks: list[CheckName] = []
+    # Where the scheduled readiness check posts when its result changes (regionshift.readiness_watch);
+    # empty: to approval_webhooks, the people who would approve a failover that would not work.
+    notification_webhooks: list[ApprovalWebhook] = []
+    # The recovery time the team aims at: reports show the actual RTO against it, and the dry run
+    # warns when the forecast's p90 exceeds it (regionshift.forecast).
+    rto_target_minutes: Annotated[int, Field(ge=1, le=10080)] | None = None
+
+    @property
+    def readiness_webhooks(self) -> list[ApprovalWebhook]:
+        return self.notification_webhooks or self.approval_webhooks
 
     @model_validator(mode="after")
     def _approval_consistent(self) -> Policy:

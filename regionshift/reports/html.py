@@ -26,6 +26,7 @@ from regionshift.reports.labels import (
 )
 from regionshift.reports.next_steps import steps_for
 from regionshift.reports.style import CSS
+from regionshift.reports.target import rto_against_target
 from regionshift.reports.timeline import Timeline, as_utc, build_timeline, format_duration, format_offset
 
 # Chart geometry (SVG user units; the SVG scales to the page width).
@@ -119,9 +120,11 @@ def _figures(report: RunReport) -> str:
     others = [f"{counts[s]} {STATUS_WORDS[s].lower()}" for s in ("failed", "skipped", "already_done") if counts[s]]
     no_rto = "not reached" if report.status == "failed" else "not measured"
     no_rpo = "no data moved" if not any(s.kind in ("sql", "cosmos") for s in report.steps) else "not measured"
+    against = rto_against_target(report)
+    rto_note = against[0] if against else "time until the workload served from the target region"
     return (
         '<section class="figures">'
-        + _figure("RTO", rto, "time until the workload served from the target region", missing=no_rto)
+        + _figure("RTO", rto, rto_note, bad=bool(against and against[1]), missing=no_rto)
         + _figure("RPO estimate", rpo, "largest replication lag when the data failed over", missing=no_rpo)
         + _figure(
             "Steps ok", f"{ok} / {len(report.steps)}", " · ".join(others) or "all steps ok", bad=counts["failed"] > 0

@@ -14,6 +14,7 @@ from regionshift.contracts import RunReport
 from regionshift.reports.html import run_duration
 from regionshift.reports.labels import KIND_WORDS, OPERATION_WORDS, RICH_STYLES, STATUS_WORDS, humanize, short_resource
 from regionshift.reports.next_steps import steps_for
+from regionshift.reports.target import rto_against_target
 from regionshift.reports.timeline import build_timeline, format_duration, format_offset
 
 
@@ -45,6 +46,9 @@ def render_text_summary(report: RunReport, plan_file: str | None = None) -> Rend
     lines.append(report.status.upper(), style=RICH_STYLES["failed" if report.status == "failed" else "succeeded"])
     lines.append("   RTO ", style="bold")
     lines.append(format_duration(report.rto_seconds) if report.rto_seconds is not None else "not reached")
+    against = rto_against_target(report)
+    if against:
+        lines.append(f" ({against[0]})", style="red" if against[1] else "green")
     lines.append("   RPO estimate ", style="bold")
     lines.append(format_duration(report.rpo_seconds) if report.rpo_seconds is not None else "not measured")
     lines.append("   run time ", style="bold")

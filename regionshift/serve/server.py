@@ -37,11 +37,14 @@ from azure.functions.timer import TimerRequest
 
 from regionshift.approvals.identity import PRINCIPAL_HEADERS, PROXY_KEY_HEADER, trusted_proxy_key
 from regionshift.errors import InputError
+from regionshift.readiness_watch import CHECK_SCHEDULE_SETTING, DEFAULT_CHECK_SCHEDULE
 from regionshift.serve.functions import HttpFunction, TimerFunction, index_app
 from regionshift.serve.ncrontab import parse_schedule
 
 log = logging.getLogger("regionshift.serve")
 MAX_REQUEST_BYTES = 1024 * 1024
+# Schedules that run unless set: in Azure, infra sets these app settings to the same values.
+DEFAULT_SCHEDULES = {CHECK_SCHEDULE_SETTING: DEFAULT_CHECK_SCHEDULE}
 
 
 _loop: asyncio.AbstractEventLoop | None = None
@@ -177,10 +180,12 @@ class FunctionsHost:
     # -- timers -----------------------------------------------------------------------------
 
     def schedule_of(self, timer: TimerFunction) -> str:
+        """A timer's NCRONTAB schedule, with `%SETTING%` read from the environment (KeyError when it
+        is unset and has no default: the timer is off, as the drill timer is until it is set)."""
         text = timer.schedule
         if text.startswith("%") and text.endswith("%"):
             setting = text.strip("%")
-            value = self._environ.get(setting)
+            value = self._environ.get(setting) or DEFAULT_SCHEDULES.get(setting)
             if not value:
                 raise KeyError(setting)
             return value

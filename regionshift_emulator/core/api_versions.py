@@ -85,7 +85,14 @@ VERSIONS: dict[tuple[str, str], tuple[str, ...]] = {
         ((("microsoft.documentdb", "databaseaccounts"), ("microsoft.documentdb", "locations")), _COSMOS),
         ((("microsoft.compute", "virtualmachinescalesets"), ("microsoft.compute", "locations")), _COMPUTE),
         ((("microsoft.compute", "galleries"),), _GALLERY),
-        ((("microsoft.network", "virtualnetworks"), ("microsoft.network", "loadbalancers")), _NETWORK),
+        (
+            (
+                ("microsoft.network", "virtualnetworks"),
+                ("microsoft.network", "loadbalancers"),
+                ("microsoft.network", "publicipaddresses"),
+            ),
+            _NETWORK,
+        ),
         ((("microsoft.network", "dnszones"),), _DNS),
         ((("microsoft.authorization", "permissions"),), _PERMISSIONS),
         ((("microsoft.insights", "metrics"),), _METRICS),

@@ -44,7 +44,8 @@ def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_the_dr_layout_homes_the_secondary_group_in_the_secondary(emulator: Emulator) -> None:
-    assert homes(emulator) == {"rg-data-eus2": "eastus2", "rg-dr-cus": "centralus"}
+    # rg-dr-eus2 holds the primary's side of the workload (regionshift_emulator.primary_estate).
+    assert homes(emulator) == {"rg-data-eus2": "eastus2", "rg-dr-cus": "centralus", "rg-dr-eus2": "eastus2"}
 
 
 def test_groups_without_a_hint_or_with_hints_for_both_regions_are_homed_in_the_primary(shared: Any) -> None:
@@ -54,6 +55,9 @@ def test_groups_without_a_hint_or_with_hints_for_both_regions_are_homed_in_the_p
         "rg-dns": "eastus2",
         "rg-images": "eastus2",
         "rg-net-cus": "centralus",
+        # the primary's side of the workload (regionshift_emulator.primary_estate)
+        "rg-dns-eus2": "eastus2",
+        "rg-net-eus2": "eastus2",
     }
 
 

@@ -67,6 +67,19 @@ class ComputeBackend(Backend):
         found = self.state.store.under(group_id(subscription_id, resource_group), VMSS_TYPE)
         return sorted(found, key=lambda r: r.key)
 
+    def list_in_subscription(self, subscription_id: str) -> list[Resource]:
+        """VirtualMachineScaleSets_ListAll (azure-rest-api-specs `specification/compute/resource-manager/
+        Microsoft.Compute/ComputeRP/stable/2024-07-01/virtualMachineScaleSet.json`, example
+        `VirtualMachineScaleSet_ListAll_MinimumSet_Gen.json`): the subscription's scale sets in regions
+        that answer; a region in outage is left out (harsher than Azure's undocumented partial answer)."""
+        prefix = f"/subscriptions/{subscription_id}/".lower()
+        found = [
+            r
+            for r in self.state.store.of_type(VMSS_TYPE)
+            if r.key.startswith(prefix) and not self.state.region_down(r.location, SERVICE)
+        ]
+        return sorted(found, key=lambda r: r.key)
+
     # --- writes --------------------------------------------------------------------------------
 
     def create_or_update(

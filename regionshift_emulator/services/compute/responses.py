@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from regionshift_emulator.core.errors import ResourceNotFound
 from regionshift_emulator.core.routing import ArmRequest, empty_response, json_response
 from regionshift_emulator.core.store import Resource
-from regionshift_emulator.services.compute.gallery import GALLERY_TYPE, render_version
+from regionshift_emulator.services.compute.gallery import GALLERY_TYPE, VERSION_TYPE, render_version, version_key
 from regionshift_emulator.services.compute.models import SERVICE, ComputeBackend
 
 _STATUS = {
@@ -84,6 +84,11 @@ def get(req: ArmRequest) -> Response:
 def list_in_group(req: ArmRequest) -> Response:
     p = req.params
     found = _backend(req).list_in_group(p["subscriptionId"], p["resourceGroupName"])
+    return json_response({"value": [render_scale_set(v) for v in found]})
+
+
+def list_all(req: ArmRequest) -> Response:
+    found = _backend(req).list_in_subscription(req.params["subscriptionId"])
     return json_response({"value": [render_scale_set(v) for v in found]})
 
 
@@ -159,3 +164,16 @@ def get_image_version(req: ArmRequest) -> Response:
     version = req.state.store.require(version_id)
     req.state.require_region_up(version.location, SERVICE)
     return json_response(render_version(version, req.request.args.get("$expand")))
+
+
+def list_image_versions(req: ArmRequest) -> Response:
+    """GalleryImageVersions_ListByGalleryImage (azure-rest-api-specs `specification/compute/
+    resource-manager/Microsoft.Compute/GalleryRP/stable/2024-03-03/GalleryRP.json`, example
+    `galleryExamples/GalleryImageVersion_ListByGalleryImage.json`): the versions of an image
+    definition, asked of the gallery's home region as a version read is."""
+    p = req.params
+    image_id = req.resource_id(f"{GALLERY_TYPE}/{p['galleryName']}/images/{p['galleryImageName']}")
+    image = req.state.store.require(image_id)
+    req.state.require_region_up(image.location, SERVICE)
+    versions = sorted(req.state.store.under(image_id, VERSION_TYPE), key=lambda v: version_key(v.name))
+    return json_response({"value": [render_version(v, None) for v in versions]})

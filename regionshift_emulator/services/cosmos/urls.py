@@ -9,6 +9,16 @@ _ACCOUNT = (
 )
 
 RULES = [
+    Rule(
+        "/subscriptions/{subscriptionId}/providers/Microsoft.DocumentDB/databaseAccounts",
+        ["GET"],
+        responses.list_accounts,
+    ),
+    Rule(
+        "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DocumentDB/databaseAccounts",
+        ["GET"],
+        responses.list_accounts,
+    ),
     Rule(_ACCOUNT, ["GET"], responses.get_account),
     Rule(_ACCOUNT + "/failoverPriorityChange", ["POST"], responses.failover_priority_change),
     Rule(_ACCOUNT + "/offlineRegion", ["POST"], responses.offline_region),

@@ -79,6 +79,19 @@ class NetworkBackend(Backend):
         self.state.store.require_group(subscription_id, resource_group)
         return sorted(self.state.store.under(group_id(subscription_id, resource_group), type_), key=lambda r: r.key)
 
+    def list_in_subscription(self, subscription_id: str, type_: str) -> list[Resource]:
+        """Virtual networks (or load balancers) of a subscription in regions that answer: the
+        `_ListAll` operations (`virtualNetwork.json`, `loadBalancer.json` in azure-rest-api-specs
+        Microsoft.Network stable/2024-05-01). A region in outage is left out of the list, harsher
+        than Azure's partial answers, which are not documented (as the SQL server list does)."""
+        prefix = f"/subscriptions/{subscription_id}/".lower()
+        found = [
+            r
+            for r in self.state.store.of_type(type_)
+            if r.key.startswith(prefix) and not self.state.region_down(r.location, "network")
+        ]
+        return sorted(found, key=lambda r: r.key)
+
     def children(self, parent_id: str, type_: str) -> list[Resource]:
         self.get(parent_id)
         return sorted(self.state.store.under(parent_id, type_), key=lambda r: r.key)

@@ -1,8 +1,8 @@
-"""Virtual networks, subnets, load balancers and backend pools over HTTP (Microsoft.Network).
+"""Virtual networks, subnets, load balancers, backend pools and public IPs over HTTP (Microsoft.Network).
 
-Reads of everything; PUT of a virtual network or load balancer (with its subnets / pools
-inline), answered synchronously with the final state (`provisioningState: Succeeded`), which
-ARM pollers accept as done.
+Reads of everything, by group and by subscription (the `_ListAll` operations); PUT of a virtual
+network or load balancer (with its subnets / pools inline), answered synchronously with the final
+state (`provisioningState: Succeeded`), which ARM pollers accept as done.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from regionshift_emulator.core.routing import ArmRequest, json_response
 from regionshift_emulator.services.network.models import LB_TYPE, POOL_TYPE, SUBNET_TYPE, VNET_TYPE, NetworkBackend
+from regionshift_emulator.services.network.public_ips import PUBLIC_IP_TYPE, public_ips
 
 
 def _backend(req: ArmRequest) -> NetworkBackend:
@@ -82,3 +83,30 @@ def put_lb(req: ArmRequest) -> Response:
         p["subscriptionId"], p["resourceGroupName"], p["loadBalancerName"], req.json()
     )
     return json_response(backend.render(lb), 201 if created else 200)
+
+
+def list_all_vnets(req: ArmRequest) -> Response:
+    backend = _backend(req)
+    found = backend.list_in_subscription(req.params["subscriptionId"], VNET_TYPE)
+    return json_response({"value": [backend.render(r) for r in found]})
+
+
+def list_all_lbs(req: ArmRequest) -> Response:
+    backend = _backend(req)
+    found = backend.list_in_subscription(req.params["subscriptionId"], LB_TYPE)
+    return json_response({"value": [backend.render(r) for r in found]})
+
+
+def list_all_public_ips(req: ArmRequest) -> Response:
+    found = public_ips(req.state, req.params["subscriptionId"])
+    return json_response({"value": [r.render(with_etag=True) for r in found]})
+
+
+def list_public_ips(req: ArmRequest) -> Response:
+    found = public_ips(req.state, req.params["subscriptionId"], req.params["resourceGroupName"])
+    return json_response({"value": [r.render(with_etag=True) for r in found]})
+
+
+def get_public_ip(req: ArmRequest) -> Response:
+    found = _backend(req).get(_id(req, PUBLIC_IP_TYPE, "publicIpAddressName"))
+    return json_response(found.render(with_etag=True))

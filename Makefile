@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit clean reliability
+.PHONY: demo test lint typecheck unit clean reliability bench
 
 $(STAMP): pyproject.toml requirements.txt requirements-emulator.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ unit: $(STAMP)
 # about half an hour on two cores; writes RELIABILITY.md. tests/reliability/ runs a bounded form in `make test`.
 reliability: $(STAMP)
 	$(BIN)/python -m reliability.run
+
+# RTO against its lower bound at 10, 100 and 1,000 resources (benchmarks/rto.py; figures in
+# BENCHMARKS.md, never in a test). About 20 minutes on two cores.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/rto.py --resources 10 100 --speed 2 --out benchmarks/results.jsonl
+	$(BIN)/python benchmarks/rto.py --resources 1000 --speed 1 --out benchmarks/results.jsonl
 
 clean:
 	rm -rf $(VENV) .regionshift reports

@@ -8,7 +8,9 @@ person-started failover through the embedded Durable host with the real app, on 
 
 - the RTO the run reports (host clock: Azure time) and its lower bound: the longest single modelled
   operation on the critical path (the emulator's latency for it, plus the evidence window a forced
-  data step waits first: `policy.outage_evidence`), plus DNS, plus what ARM's write budget forces:
+  data step waits first: `policy.outage_evidence`), plus DNS (the longest TTL of the records the
+  switch changes: the RTO ends when the last client that cached the old answer asks again,
+  orchestrators/dns.py; the emulator's name servers answer a write at once), plus what ARM's write budget forces:
   max(0, (writes - 200) / 10) s for the subscription with the most writes (ARM's token bucket for
   writes, "Understand how Azure Resource Manager throttles requests", Learn);
 - ARM requests, 429s, steps that failed because of throttling;
@@ -71,9 +73,10 @@ def lower_bound(plan: Plan, log: list[dict[str, Any]]) -> tuple[float, dict[str,
         paths["sql forced (after the evidence window)"] = window + operation_duration("sql.forceFailover")
     if plan.cosmos_accounts:
         paths["cosmos offline region (after the evidence window)"] = window + operation_duration("cosmos.offlineRegion")
+    dns = max((float(r.ttl) for r in plan.dns_records), default=0.0)
     per_sub = Counter(r["path"].split("/")[2].lower() for r in log if r["method"] in WRITES)
     budget = max((max(0.0, (n - WRITE_BURST) / WRITE_REFILL) for n in per_sub.values()), default=0.0)
-    return max(paths.values()) + budget, {**paths, "write budget": budget}
+    return max(paths.values()) + dns + budget, {**paths, "dns (old TTL)": dns, "write budget": budget}
 
 
 def phases(history: list[dict[str, Any]], started: str) -> dict[str, float]:
@@ -182,6 +185,8 @@ def run(resources: int, speed: float, throttling: bool) -> dict[str, Any]:
         emulator.wait(30)
     bound, parts = lower_bound(plan, log)
     rto = report.rto_seconds
+    verified = [_time(s.data["authoritative_at"]) for s in report.steps if s.data.get("authoritative_at")]
+    verified_at = max(verified) - report.started_at.timestamp() if verified else None
     throttled_steps = [s for s in report.steps if "429" in s.detail or "TooManyRequests" in s.detail]
     return {
         "resources": resources,
@@ -202,8 +207,11 @@ def run(resources: int, speed: float, throttling: bool) -> dict[str, Any]:
         "wall_seconds": round(wall, 1),
         "work": str(work),
         "phase_ends": timeline,
-        # After the RTO: reading the final state and publishing, in Azure seconds.
+        # After the RTO: reading the final state and publishing, in Azure seconds (negative: the
+        # command ended before the last cached DNS answer expired).
         "after_rto_seconds": round(wall * speed - (rto or 0), 1) if rto else None,
+        # After every authoritative name server answered the new targets (the switch is done).
+        "after_dns_verified_seconds": round(wall * speed - verified_at, 1) if verified_at else None,
         **history_figures(db),
     }
 
@@ -213,9 +221,14 @@ def main() -> None:
     parser.add_argument("--resources", type=int, nargs="+", default=[10, 100])
     parser.add_argument("--speed", type=float, default=10.0)
     parser.add_argument("--no-throttling", action="store_true")
+    parser.add_argument("--out", type=Path, help="also append each result as a JSON line to this file")
     args = parser.parse_args()
     for n in args.resources:
-        print(json.dumps(run(n, args.speed, not args.no_throttling)), flush=True)
+        line = json.dumps(run(n, args.speed, not args.no_throttling))
+        print(line, flush=True)
+        if args.out:
+            with args.out.open("a") as out:
+                out.write(line + "\n")
 
 
 if __name__ == "__main__":

@@ -90,7 +90,9 @@ def generated_plan(resources: int, *, subscriptions: int = 3, name: str = "estat
             {
                 "subscription_id": sub_of(i % counts["sql"]),
                 "resource_group": dr_group(i % counts["sql"]),  # beside a partner server
-                "zone": f"{name}{i % counts['sql'] % len(subs)}.example.com",
+                # One zone of a name per estate: a zone of the same name in two resource groups is two
+                # zones with name servers of their own, of which only one is delegated.
+                "zone": f"{name}{i % counts['sql'] % len(subs)}-{i % counts['sql'] // GROUP_SIZE}.example.com",
                 "name": f"app{i}",
                 "type": "CNAME",
                 "ttl": 60,

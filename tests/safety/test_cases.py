@@ -160,7 +160,11 @@ def test_case6_a_failback_whose_data_step_fails_brings_compute_back_and_keeps_dn
         sql = emu.state.snapshot()["services"]["sql"]
         assert [g["primary"].rsplit("/", 1)[-1] for g in sql.values()] == ["sql-cus"]
         vmss = emu.state.snapshot()["resources"]
-        capacities = {r["name"]: r["sku"]["capacity"] for r in vmss.values() if r["type"].endswith("ScaleSets")}
+        capacities = {
+            r["name"]: r["sku"]["capacity"]
+            for r in vmss.values()
+            if r["type"].endswith("ScaleSets") and r["location"] == plan.regions.secondary
+        }
         assert capacities == {"web": 4, "worker-cus": 2}
         dns = [s for s in report.steps if s.kind == "dns"]
         assert {s.status for s in dns} == {"skipped"}
@@ -236,7 +240,11 @@ def test_case3_a_second_run_of_the_plan_is_refused_while_the_first_holds_its_lea
         assert "failover-1" in refused.reason and refused.steps == []
         assert RunReport.model_validate(first.output).status == "succeeded"
         vmss = emu.state.snapshot()["resources"]
-        capacities = {r["name"]: r["sku"]["capacity"] for r in vmss.values() if r["type"].endswith("ScaleSets")}
+        capacities = {
+            r["name"]: r["sku"]["capacity"]
+            for r in vmss.values()
+            if r["type"].endswith("ScaleSets") and r["location"] == plan.regions.secondary
+        }
         assert capacities["worker-cus"] == 2  # never quiesced by the refused failback
 
 

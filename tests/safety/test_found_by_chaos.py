@@ -46,7 +46,11 @@ def test_a_failback_whose_quiesce_fails_brings_back_what_it_had_quiesced(
         report = run_app(plan, tmp_path, Orchestrators.FAILBACK)
         assert report.status == "failed"
         resources = emu.state.snapshot()["resources"].values()
-        capacities = {r["name"]: r["sku"]["capacity"] for r in resources if r["type"].endswith("ScaleSets")}
+        capacities = {
+            r["name"]: r["sku"]["capacity"]
+            for r in resources
+            if r["type"].endswith("ScaleSets") and r["location"] == plan.regions.secondary
+        }
         assert capacities == {"web": 4, "worker-cus": 2}
         assert [w["path"].rsplit("/", 1)[-1] for w in writes(emu, "Microsoft.Sql")] == []  # data stays
         assert {s.status for s in report.steps if s.kind == "dns"} == {"skipped"}

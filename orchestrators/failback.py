@@ -113,7 +113,8 @@ def _failback(
     context.set_custom_status(progress("quiesce", [], total))
     quiesce = scale_set_branches(context_plan, plan.scale_sets, key="quiesce", capacity=0)
     steps: list[StepOutcome] = outcomes((yield from run_branches(context, quiesce, cancel, cancelling([]))))
-    if cancel.requested:  # [cancel]
+    if cancel.requested:  # [cancel] DNS stays on the secondary: what was quiesced serves again
+        steps += restored((yield from _restore_compute(context, plan)))
         return (yield from cancelled("quiesce", steps, readiness, data=True, dns=True))
 
     if all(s.ok for s in steps):
@@ -123,6 +124,9 @@ def _failback(
         )
         steps += data
         if cancel.requested:  # [cancel] what moved home stays there; nothing is moved back
+            # DNS stays on the secondary, so its compute serves again: a cancel must not leave
+            # clients sent to a region with nothing running (the one new step a cancel takes).
+            steps += restored((yield from _restore_compute(context, plan)))
             return (yield from cancelled("data", steps, readiness, data=False, dns=True))
         if not all(s.ok for s in data):
             # The workload goes on serving from the secondary: what moved home moves back (planned

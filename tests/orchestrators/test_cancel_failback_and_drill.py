@@ -1,4 +1,5 @@
-"""A cancelled failback lets the failover already started finish and moves nothing more; a cancelled
+"""A cancelled failback lets the failover already started finish, moves no data more and brings the
+secondary's compute back (DNS stays there); a cancelled
 drill builds nothing more but still deletes its own resource group. Read from the emulator's
 request log and the host's instances, not only from the report."""
 
@@ -46,12 +47,21 @@ def test_a_failback_cancelled_while_sql_fails_back_waits_for_it_and_moves_nothin
         report = RunReport.model_validate(status.output)
         dns_writes = writes(emu, "/dnszones/")
         deletes = [w for w in writes(emu) if w["method"] == "DELETE"]
+        capacities = {
+            r["name"]: r["sku"]["capacity"]
+            for r in emu.state.snapshot()["resources"].values()
+            if r["type"].endswith("ScaleSets") and r["location"] == plan.regions.secondary
+        }
     assert report.cancelled["phase"] == "data" and report.status == "failed"
     (sql,) = [s for s in report.steps if s.kind == "sql"]
     assert sql.status == "succeeded", sql.detail  # started before the cancel: waited for, not abandoned
     assert [s.status for s in report.steps if s.kind == "dns"] == ["skipped", "skipped"]
     assert dns_writes == [] and deletes == []  # DNS stays on the secondary; the failover group is kept
-    assert "scale set worker-cus: 0 instances" in report.reason  # what the cancel leaves: quiesced
+    # DNS stayed on the secondary, so its compute was brought back (a cancel never leaves clients sent
+    # to a region with nothing running), read from the emulator.
+    restored = [s for s in report.steps if s.action.startswith("restore_")]
+    assert restored and all(s.ok for s in restored), restored
+    assert capacities == {"web": 4, "worker-cus": 2}
 
 
 def test_a_drill_cancelled_while_its_scale_set_is_built_waits_for_it_and_still_cleans_up(

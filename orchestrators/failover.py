@@ -23,7 +23,7 @@ import azure.durable_functions as df
 
 from orchestrators.cancel import Cancellation
 from orchestrators.compute import scale_set_branches
-from orchestrators.fanout import Branch, run_branches
+from orchestrators.fanout import Branch, branches_task, flatten, run_branches
 from orchestrators.lease import holding_lease
 from orchestrators.steps import (
     approval_step,
@@ -41,9 +41,10 @@ from orchestrators.steps import (
 )
 from regionshift.approvals.wire import ApprovalInput, ApprovalOutcome
 from regionshift.azure.readiness import blocking
-from regionshift.contracts import RunRequest, StepOutcome
-from regionshift.names import Orchestrators
+from regionshift.contracts import Assessment, RunRequest, StepOutcome
+from regionshift.names import Activities, Orchestrators
 from regionshift.plan import Plan
+from regionshift.safety import Probe
 
 bp = df.Blueprint()
 
@@ -142,19 +143,13 @@ def _failover(
     # Readiness checks before any write. A failing required check, or one that could not be answered
     # about the secondary, stops the failover: when in doubt, stop and ask a person. A person who
     # started it may go on anyway (`--force`); the failures are then in its report.
+    # Beside them, a first look at every data replica's primary starts the outage's evidence window.
     context.set_custom_status(progress("readiness", approval, 0))
-    readiness = outcomes(
-        [
-            (
-                yield from cancel.watch(
-                    context.call_sub_orchestrator(
-                        Orchestrators.READINESS, {"plan": request.plan}, instance_id=f"{context.instance_id}:readiness"
-                    ),
-                    cancelling(approval),
-                )
-            )
-        ]
+    checks = context.call_sub_orchestrator(
+        Orchestrators.READINESS, {"plan": request.plan}, instance_id=f"{context.instance_id}:readiness"
     )
+    prior = yield from _first_look(context, plan, confirmed_outage, checks, cancel)
+    readiness = outcomes([(yield from cancel.watch(checks, cancelling(approval)))])
     if cancel.requested:  # [cancel]
         return (yield from cancelled("readiness", approval, readiness))
     stopping = blocking(plan, readiness)
@@ -178,7 +173,10 @@ def _failover(
     branches += scale_set_branches(
         context_plan, [s for s in plan.scale_sets if s.mode == "scale"], key="scale", tags=tags
     )
-    branches += replica_branches(plan, "to_secondary", confirmed_outage=confirmed_outage)
+    branches += [
+        b.model_copy(update={"input": {**b.input, "prior_probes": prior.get(b.key, [])}})
+        for b in replica_branches(plan, "to_secondary", confirmed_outage=confirmed_outage)
+    ]
     context.set_custom_status(progress("data_and_compute", approval, total))
 
     steps: list[StepOutcome] = approval + outcomes(
@@ -203,3 +201,46 @@ def _failover(
 
     # A cancel that came while DNS was being switched stopped nothing: the report still names it.
     return (yield from finish(context, "failover", plan, request, started_at, steps, total, readiness, lease, cancel))
+
+
+ASSESS = {Orchestrators.SQL_BRANCH: Activities.SQL_ASSESS, Orchestrators.COSMOS_BRANCH: Activities.COSMOS_ASSESS}
+
+
+def _first_look(
+    context: Any, plan: Plan, confirmed_outage: bool, readiness: Any, cancel: Cancellation
+) -> Generator[Any, Any, dict[str, list[dict[str, Any]]]]:
+    """One look at every data replica's primary while the readiness checks run (`yield from`): the
+    probes that begin each replica branch's evidence window, by branch key.
+
+    A data-loss action waits a whole evidence window of failed probes (regionshift.safety
+    PRIMARY_DOWN_BY_PROBES). Begun only in the branches, that window came after readiness, which at
+    1,000 resources takes tens of seconds; begun here it runs while readiness does. These looks are
+    reads, as readiness is, and nothing is written before readiness has passed. Each probe is
+    stamped when the looks had all ended (the first moment the orchestration knows of them, so the
+    window is never overstated); a throttled look is no evidence and is dropped; looks that failed
+    outright leave the branches to begin their windows themselves. A plan that forbids data loss
+    takes no data-loss action and needs no window."""
+    if plan.policy.data_loss == "forbid":
+        return {}
+    branches = replica_branches(plan, "to_secondary", confirmed_outage=confirmed_outage)
+    if not branches:
+        return {}
+    looks = branches_task(
+        context, [Branch(kind="activity", name=ASSESS[b.name], key=f"look-{b.key}", input=b.input) for b in branches]
+    )
+    yield from cancel.race(looks, readiness)  # whichever ends first: now bounds the looks
+    try:
+        found = flatten((yield looks))
+    except Exception:  # deterministic (the same history fails the same way): the branches look themselves
+        return {}
+    if cancel.requested:
+        return {}
+    at = context.current_utc_datetime
+    prior: dict[str, list[dict[str, Any]]] = {}
+    for branch, result in zip(branches, found, strict=False):
+        if not isinstance(result, dict) or "source" not in result:
+            continue
+        source = Assessment.model_validate(result).source
+        if not source.throttled:
+            prior[branch.key] = [Probe(at=at, answered=source.answered, detail=source.detail).model_dump(mode="json")]
+    return prior

@@ -64,6 +64,14 @@ def run_branches(
     branches, which get the event too, are still waited for: see orchestrators/cancel.py)."""
     if not branches:
         return []
+    every = branches_task(context, branches)
+    results = (yield from cancel.watch(every, on_cancel)) if cancel is not None else (yield every)
+    return flatten(results)
+
+
+def branches_task(context: Any, branches: list[Branch]) -> Any:
+    """The one task that completes when every branch has (scheduled now, not waited for): for a
+    caller that waits for it beside other work. Its result goes through `flatten`."""
     if len(branches) <= BATCH:
         tasks = [
             context.call_activity(b.name, b.input)
@@ -82,8 +90,11 @@ def run_branches(
             )
             for index, batch in enumerate(batches)
         ]
-    every = context.task_all(tasks)
-    results = (yield from cancel.watch(every, on_cancel)) if cancel is not None else (yield every)
+    return context.task_all(tasks)
+
+
+def flatten(results: list[Any]) -> list[Any]:
+    """Branch results in order, batches' lists flattened one level."""
     flat: list[Any] = []
     for result in results:
         flat += result if isinstance(result, list) else [result]

@@ -57,6 +57,9 @@ class ActivityInput(WireModel):
     forced: bool = False
     # The plan's confirmation signal agreed that the primary is out (regionshift.safety).
     confirmed_outage: bool = False
+    # A replica branch's looks at its source taken by the run before the branch started
+    # (`regionshift.safety.Probe` as JSON: the first look, orchestrators/failover.py).
+    prior_probes: list[dict[str, Any]] = []
 
 
 class SideState(WireModel):

@@ -101,7 +101,31 @@ def test_a_data_loss_action_waits_for_the_whole_evidence_window(
         (sql,) = [s for s in report.steps if s.kind == "sql"]
         assert sql.action == "forced_failover" and sql.data["probes"] >= 3
         assert sql.ended_at is not None and sql.started_at is not None
-        assert (sql.ended_at - sql.started_at).total_seconds() >= 60  # on the run's (compressed) clock
+        # The window (60 s on the run's compressed clock) begins with the first look, beside readiness.
+        assert (sql.ended_at - report.started_at).total_seconds() >= 60
+
+
+def test_the_evidence_window_runs_while_the_readiness_checks_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first look at the primary, taken beside the readiness checks, begins the window: after a
+    readiness phase longer than the window (its permission reads held 3 s, 180 s on the run's clock),
+    the SQL branch asks the primary only for the rest of the window's probes, not for a whole new
+    window. Read from the emulator's request log, in the order the emulator answered."""
+    plan = without(example_plan(data_loss="allow"), "cosmos_accounts", "scale_sets")
+    hold = {"path": "*/providers/Microsoft.Authorization/permissions*", "hang_seconds": 3}
+    with app_on_emulator(plan, {"outage": ["eastus2"], "faults": [hold]}, tmp_path, monkeypatch) as emu:
+        report = run_app(plan, tmp_path)
+        log = list(emu.state.request_log)
+    assert report.status == "succeeded", report.reason
+    readiness_end = max(i for i, r in enumerate(log) if "Microsoft.Authorization/permissions" in r["path"])
+    forced = next(i for i, r in enumerate(log) if r["path"].endswith("/forceFailoverAllowDataLoss"))
+    probes = [i for i, r in enumerate(log) if r["method"] == "GET" and r["path"].endswith(PRIMARY_FG)]
+    assert any(i < readiness_end for i in probes)  # the first look, while readiness was held
+    after = [i for i in probes if readiness_end < i < forced]
+    assert len(after) == plan.policy.outage_evidence.failed_probes - 1, (len(after), probes, readiness_end, forced)
+    (sql,) = [s for s in report.steps if s.kind == "sql"]
+    assert sql.action == "forced_failover"
 
 
 def test_a_primary_that_comes_back_during_the_window_gets_a_planned_failover(

@@ -1,5 +1,8 @@
 """The failover orchestration: data and compute in parallel, then DNS, and only then.
 
+Readiness first, and nothing is written before it passes; beside it, a first look at every data
+replica's primary begins the outage's evidence window (`_first_look`).
+
 Fan-out, longest first (the compute branch: a resource group, then new scale sets, then the
 pre-provisioned scale sets, then every SQL failover group and Cosmos DB account): one branch per
 resource, each a sub-orchestration that reads, acts on evidence (regionshift.safety) and verifies,

@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "interop"))
 
-from azcli import AzCli, ensure_azure_cli  # the interop tests' own driver of the Azure CLI
+import azcli  # the interop tests' own driver of the Azure CLI
+from azcli import AzCli, ensure_azure_cli
 
 from regionshift.azure import compute
 from regionshift.azure.ids import parse_resource_id
@@ -53,12 +54,9 @@ def runbook(cli: AzCli, plan: object) -> list[str]:
                 vmss_id,
                 "--api-version",
                 "2026-04-01",
+                "--is-full-object",  # the body as regionshift sends it: location, sku, properties, tags
                 "--properties",
-                json.dumps(definition["properties"]),
-                "--location",
-                definition["location"],
-                "--is-full-object",
-                "false",
+                json.dumps(definition),
             )
         else:
             rid = parse_resource_id(str(scale_set.scale_set))
@@ -128,6 +126,7 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=10)
     parser.add_argument("--speed", type=float, default=10.0)
     args = parser.parse_args()
+    azcli.COMMAND_TIMEOUT = 3600  # a command waits for its operation: a scale set's creation takes minutes
     plan = generated_plan(args.resources, name=f"runbook{args.resources}")
     scenario = {
         "outage": [plan.regions.primary],

@@ -151,7 +151,8 @@ def _failover(
     checks = context.call_sub_orchestrator(
         Orchestrators.READINESS, {"plan": request.plan}, instance_id=f"{context.instance_id}:readiness"
     )
-    prior = yield from _first_look(context, plan, confirmed_outage, checks, cancel)
+    replicas = replica_branches(plan, "to_secondary", confirmed_outage=confirmed_outage)
+    prior = yield from _first_look(context, plan, replicas, checks, cancel)
     readiness = outcomes([(yield from cancel.watch(checks, cancelling(approval)))])
     if cancel.requested:  # [cancel]
         return (yield from cancelled("readiness", approval, readiness))
@@ -176,10 +177,7 @@ def _failover(
     branches += scale_set_branches(
         context_plan, [s for s in plan.scale_sets if s.mode == "scale"], key="scale", tags=tags
     )
-    branches += [
-        b.model_copy(update={"input": {**b.input, "prior_probes": prior.get(b.key, [])}})
-        for b in replica_branches(plan, "to_secondary", confirmed_outage=confirmed_outage)
-    ]
+    branches += [b.model_copy(update={"input": {**b.input, "prior_probes": prior.get(b.key, [])}}) for b in replicas]
     context.set_custom_status(progress("data_and_compute", approval, total))
 
     steps: list[StepOutcome] = approval + outcomes(
@@ -210,10 +208,10 @@ ASSESS = {Orchestrators.SQL_BRANCH: Activities.SQL_ASSESS, Orchestrators.COSMOS_
 
 
 def _first_look(
-    context: Any, plan: Plan, confirmed_outage: bool, readiness: Any, cancel: Cancellation
+    context: Any, plan: Plan, branches: list[Branch], readiness: Any, cancel: Cancellation
 ) -> Generator[Any, Any, dict[str, list[dict[str, Any]]]]:
     """One look at every data replica's primary while the readiness checks run (`yield from`): the
-    probes that begin each replica branch's evidence window, by branch key.
+    probes that begin the evidence window of each of the replica `branches`, by branch key.
 
     A data-loss action waits a whole evidence window of failed probes (regionshift.safety
     PRIMARY_DOWN_BY_PROBES). Begun only in the branches, that window came after readiness, which at
@@ -223,10 +221,7 @@ def _first_look(
     window is never overstated); a throttled look is no evidence and is dropped; looks that failed
     outright leave the branches to begin their windows themselves. A plan that forbids data loss
     takes no data-loss action and needs no window."""
-    if plan.policy.data_loss == "forbid":
-        return {}
-    branches = replica_branches(plan, "to_secondary", confirmed_outage=confirmed_outage)
-    if not branches:
+    if plan.policy.data_loss == "forbid" or not branches:
         return {}
     looks = branches_task(
         context, [Branch(kind="activity", name=ASSESS[b.name], key=f"look-{b.key}", input=b.input) for b in branches]

@@ -13,13 +13,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import yaml
+from app_runs import wait_until
 from webhooks import WebhookReceiver
 
 from regionshift.plan import load_plan
@@ -47,17 +47,6 @@ def _call(url: str, method: str = "GET") -> tuple[int, Any]:
             return response.status, json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"{}")
-
-
-def _wait(predicate: Any, what: str, timeout: float = 120) -> Any:
-    """Wait for a state to be reached (a bound on waiting, not a speed assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_a_check_that_breaks_is_posted_once_and_its_clearing_once(tmp_path: Path) -> None:
@@ -99,14 +88,14 @@ def test_a_check_that_breaks_is_posted_once_and_its_clearing_once(tmp_path: Path
                 fresh = code == 200 and not body["checking"] and body["taken_at"] != after
                 return body if fresh else None
 
-            return dict(_wait(done, "the scheduled check to finish"))
+            return dict(wait_until(done, "the scheduled check to finish", timeout=120))
 
         def scenario(body: dict[str, Any]) -> None:
             status, _, _ = raw(emu, "PUT", "/_emulator/scenario", body={"latencies": {"default": 0}, **body})
             assert status == 200
 
         try:
-            _wait(lambda: _alive(base, serve), "serve to answer")
+            wait_until(lambda: _alive(base, serve), "serve to answer", timeout=120)
             status, nothing = _call(base + READINESS)
             assert (status, "has not run it yet" in nothing["error"]) == (404, True)
             healthy = tick(None)

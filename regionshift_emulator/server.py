@@ -7,6 +7,7 @@ variables that point the app, the SDKs and the Azure CLI at them; nothing else c
 
 from __future__ import annotations
 
+import io
 import shlex
 import signal
 import socket
@@ -14,6 +15,7 @@ import struct
 import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -41,10 +43,54 @@ CA_FILE = "emulator-ca.pem"
 class _QuietHandler(WSGIRequestHandler):
     """No access log on stderr: the emulator keeps its own request log (`/_emulator/requests`).
 
+    Connections are kept alive, as ARM's front door keeps them: a client that paid for a TLS
+    handshake reuses it (HTTP/1.1, RFC 9112 section 9.3). werkzeug's dev server closes every
+    connection because, after a response, it drains whatever the client sent next, which on a kept
+    connection is the next request. So the body is read whole, by its Content-Length, before the
+    app runs, and the drain is given nothing to read; a request whose length is not known (a
+    chunked body) still closes its connection. The server never closes an idle connection itself
+    (a close racing a client's reuse would look like a region that does not answer); `stop()`
+    closes them all.
+
     A `DropConnection` out of the app (an outage or fault in `reset` mode, or a held request whose
     client left) aborts the TCP connection: SO_LINGER 0, so closing it sends RST and the client
     sees a reset, not an answer.
     """
+
+    _kept: io.BufferedIOBase | None = None  # the connection's reader, while the app runs
+
+    def setup(self) -> None:
+        super().setup()
+        # werkzeug writes the head and the body apart: on a kept connection Nagle's algorithm would
+        # hold the body until the client's delayed ACK (40 ms a request).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        _OPEN.add(self.connection)
+
+    def finish(self) -> None:
+        _OPEN.discard(self.connection)
+        super().finish()
+
+    def make_environ(self) -> dict[str, Any]:
+        environ = super().make_environ()
+        length = self.headers.get("Content-Length")
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower() or (length and not length.isdigit()):
+            self.close_connection = True
+            return environ
+        environ["wsgi.input"] = io.BytesIO(self.rfile.read(int(length or 0)))
+        self._kept, self.rfile = self.rfile, io.BytesIO()  # werkzeug's drain reads this, not the next request
+        return environ
+
+    def run_wsgi(self) -> None:
+        try:
+            super().run_wsgi()
+        finally:
+            if self._kept is not None:
+                self.rfile, self._kept = self._kept, None
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() == "connection" and value.lower() == "close" and not self.close_connection:
+            return  # werkzeug's "always close"; the request asked to keep it (HTTP/1.1 without Connection: close)
+        super().send_header(keyword, value)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
@@ -57,6 +103,20 @@ class _QuietHandler(WSGIRequestHandler):
                 self.connection.close()
             except OSError:
                 pass  # already gone
+
+
+# Connections being served, by every emulator in the process: `stop()` closes them, so a kept
+# connection is never answered by an emulator that has stopped.
+_OPEN: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+
+
+def _close_connections(port: int) -> None:
+    for sock in list(_OPEN):
+        try:
+            if sock.getsockname()[1] == port:
+                sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
 
 
 class Emulator:
@@ -118,7 +178,9 @@ class Emulator:
         self.state.released.set()  # held requests let go, so their threads end
         for server in self._servers:
             server.shutdown()
+            port = server.server_port
             server.server_close()
+            _close_connections(port)
         for thread in self._threads:
             thread.join(timeout=5)
         self._servers, self._threads = [], []

@@ -11,6 +11,7 @@ answer?" during an outage without waiting through a retry policy's back-off.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -128,11 +129,25 @@ class AzureClients:
         key = (self.settings.ca_bundle, probe)
         transports: dict[tuple[Any, ...], RequestsTransport] = _THREAD.__dict__.setdefault("transports", {})
         if key not in transports:
-            options: dict[str, Any] = {"connection_verify": self.settings.ca_bundle or True}
+            options: dict[str, Any] = {
+                "connection_verify": self.settings.ca_bundle or True,
+                "use_env_settings": _environment_matters(self.settings.ca_bundle),
+            }
             if probe:
                 options.update(connection_timeout=PROBE_TIMEOUT_SECONDS, read_timeout=PROBE_TIMEOUT_SECONDS)
             transports[key] = RequestsTransport(**options)
         return transports[key]
+
+
+def _environment_matters(ca_bundle: str | None) -> bool:
+    """Whether requests' reading of the environment on every request changes anything: proxies
+    (HTTPS_PROXY, NO_PROXY, ...) always would, a CA bundle variable only when no CA is given here.
+    Without them, trusting the environment costs a scan of os.environ per request (a fifth of a
+    read's CPU in the benchmark) for nothing."""
+    names = [name.lower() for name in os.environ]
+    if any("proxy" in name for name in names):
+        return True
+    return not ca_bundle and any(name in ("requests_ca_bundle", "curl_ca_bundle") for name in names)
 
 
 _THREAD = threading.local()

@@ -1,7 +1,8 @@
 """The failover orchestration: data and compute in parallel, then DNS, and only then.
 
-Readiness first, and nothing is written before it passes; beside it, a first look at every data
-replica's primary begins the outage's evidence window (`_first_look`).
+Readiness first, and nothing is written before it passes; its checks of the data replicas run
+apart from the others, and their reads of each primary begin the outage's evidence window
+(`_first_look`).
 
 Fan-out, longest first (the compute branch: a resource group, then new scale sets, then the
 pre-provisioned scale sets, then every SQL failover group and Cosmos DB account): one branch per
@@ -26,7 +27,7 @@ import azure.durable_functions as df
 
 from orchestrators.cancel import Cancellation
 from orchestrators.compute import scale_set_branches
-from orchestrators.fanout import Branch, branches_task, flatten, run_branches
+from orchestrators.fanout import Branch, run_branches
 from orchestrators.lease import holding_lease
 from orchestrators.steps import (
     approval_step,
@@ -43,9 +44,10 @@ from orchestrators.steps import (
     switch_dns,
 )
 from regionshift.approvals.wire import ApprovalInput, ApprovalOutcome
-from regionshift.azure.readiness import blocking
-from regionshift.contracts import Assessment, RunRequest, StepOutcome
-from regionshift.names import Activities, Orchestrators
+from regionshift.azure import cosmos, sql
+from regionshift.azure.readiness import blocking, merge_parts
+from regionshift.contracts import RunRequest, StepOutcome
+from regionshift.names import Orchestrators
 from regionshift.plan import Plan
 from regionshift.safety import Probe
 
@@ -149,11 +151,17 @@ def _failover(
     # Beside them, a first look at every data replica's primary starts the outage's evidence window.
     context.set_custom_status(progress("readiness", approval, 0))
     checks = context.call_sub_orchestrator(
-        Orchestrators.READINESS, {"plan": request.plan}, instance_id=f"{context.instance_id}:readiness"
+        Orchestrators.READINESS, {"plan": request.plan, "part": "rest"}, instance_id=f"{context.instance_id}:readiness"
     )
-    replicas = replica_branches(plan, "to_secondary", confirmed_outage=confirmed_outage)
-    prior = yield from _first_look(context, plan, replicas, checks, cancel)
-    readiness = outcomes([(yield from cancel.watch(checks, cancelling(approval)))])
+    data_checks = context.call_sub_orchestrator(
+        Orchestrators.READINESS,
+        {"plan": request.plan, "part": "data"},
+        instance_id=f"{context.instance_id}:readiness-data",
+    )
+    prior = yield from _first_look(context, plan, data_checks, checks, cancel)
+    both = context.task_all([checks, data_checks])
+    rest, data = yield from cancel.watch(both, cancelling(approval))
+    readiness = merge_parts(outcomes([rest]), outcomes([data]))
     if cancel.requested:  # [cancel]
         return (yield from cancelled("readiness", approval, readiness))
     stopping = blocking(plan, readiness)
@@ -177,6 +185,7 @@ def _failover(
     branches += scale_set_branches(
         context_plan, [s for s in plan.scale_sets if s.mode == "scale"], key="scale", tags=tags
     )
+    replicas = replica_branches(plan, "to_secondary", confirmed_outage=confirmed_outage)
     branches += [b.model_copy(update={"input": {**b.input, "prior_probes": prior.get(b.key, [])}}) for b in replicas]
     context.set_custom_status(progress("data_and_compute", approval, total))
 
@@ -204,41 +213,36 @@ def _failover(
     return (yield from finish(context, "failover", plan, request, started_at, steps, total, readiness, lease, cancel))
 
 
-ASSESS = {Orchestrators.SQL_BRANCH: Activities.SQL_ASSESS, Orchestrators.COSMOS_BRANCH: Activities.COSMOS_ASSESS}
-
-
 def _first_look(
-    context: Any, plan: Plan, branches: list[Branch], readiness: Any, cancel: Cancellation
+    context: Any, plan: Plan, data_checks: Any, rest: Any, cancel: Cancellation
 ) -> Generator[Any, Any, dict[str, list[dict[str, Any]]]]:
-    """One look at every data replica's primary while the readiness checks run (`yield from`): the
-    probes that begin the evidence window of each of the replica `branches`, by branch key.
+    """The first probe of every data replica's primary, by replica branch key (`yield from`): what
+    the readiness checks of the data (`data_checks`, run apart from the `rest`) found when they read
+    it (`with_evidence` in regionshift.azure.readiness).
 
     A data-loss action waits a whole evidence window of failed probes (regionshift.safety
     PRIMARY_DOWN_BY_PROBES). Begun only in the branches, that window came after readiness, which at
-    1,000 resources takes tens of seconds; begun here it runs while readiness does. These looks are
-    reads, as readiness is, and nothing is written before readiness has passed. Each probe is
-    stamped when the looks had all ended (the first moment the orchestration knows of them, so the
-    window is never overstated); a throttled look is no evidence and is dropped; looks that failed
-    outright leave the branches to begin their windows themselves. A plan that forbids data loss
-    takes no data-loss action and needs no window."""
-    if plan.policy.data_loss == "forbid" or not branches:
-        return {}
-    looks = branches_task(
-        context, [Branch(kind="activity", name=ASSESS[b.name], key=f"look-{b.key}", input=b.input) for b in branches]
-    )
-    yield from cancel.race(looks, readiness)  # whichever ends first: now bounds the looks
-    try:
-        found = flatten((yield looks))
-    except Exception:  # deterministic (the same history fails the same way): the branches look themselves
-        return {}
-    if cancel.requested:
+    1,000 resources takes tens of seconds; begun with the data checks it runs while the other checks
+    do, at no extra read: ARM's read budget is per subscription, and a second look beside the checks
+    would spend it on what they already read. Each probe is stamped when the data checks had all
+    ended (the first moment the orchestration knows of them, so the window is never overstated);
+    a throttled read is no evidence and is dropped; a check that could not read the primary leaves
+    its branch to begin the window itself. A plan that forbids data loss needs no window."""
+    yield from cancel.race(data_checks, rest)  # whichever ends first: the data checks stamp their evidence now
+    found = outcomes([(yield data_checks)])
+    if plan.policy.data_loss == "forbid" or cancel.requested:
         return {}
     at = context.current_utc_datetime
+    evidence = {c.resource: c.data["evidence"] for c in found if isinstance(c.data.get("evidence"), dict)}
+    keys = {
+        sql.primary_server(g).failover_group_id(plan.subscription_of(g), g.name): f"sql{i}"
+        for i, g in enumerate(plan.sql_failover_groups)
+    }
+    keys |= {cosmos.account_id(plan, a): f"cosmos{i}" for i, a in enumerate(plan.cosmos_accounts)}
     prior: dict[str, list[dict[str, Any]]] = {}
-    for branch, result in zip(branches, found, strict=False):
-        if not isinstance(result, dict) or "source" not in result:
-            continue
-        source = Assessment.model_validate(result).source
-        if not source.throttled:
-            prior[branch.key] = [Probe(at=at, answered=source.answered, detail=source.detail).model_dump(mode="json")]
+    for resource, key in keys.items():
+        seen = evidence.get(resource)
+        if seen is not None and not seen.get("throttled"):
+            probe = Probe(at=at, answered=bool(seen.get("answered")), detail=str(seen.get("detail", "")))
+            prior[key] = [probe.model_dump(mode="json")]
     return prior

@@ -7,7 +7,11 @@ then takes about as long as its slowest unit instead of the sum of all, which ma
 runs before every failover's first write. A fan-out replays cheaply; a sequence of a thousand activities would not.
 
 It returns the outcomes as a list of dicts in the units' order, whatever order they finish in,
-and never raises for a failing check: the check activities return failures as outcomes.
+and never raises for a failing check: the check activities return failures as outcomes. With
+`"part": "data"` it runs only the data replicas' units, with `"part": "rest"` every other one: a
+failover runs the two apart, so that the data checks' reads of each primary begin the outage's
+evidence window as soon as they end (orchestrators/failover.py); `merge_parts` puts them back in
+the units' order.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import azure.durable_functions as df
 
 from orchestrators.fanout import Branch, run_branches
 from orchestrators.steps import outcomes
-from regionshift.azure.readiness import mark_advisory, units
+from regionshift.azure.readiness import DATA_UNITS, mark_advisory, units
 from regionshift.names import Activities, Orchestrators
 from regionshift.plan import Plan
 
@@ -30,8 +34,12 @@ UNITS_PER_ACTIVITY = 8  # run in a few threads inside the activity (regionshift.
 @bp.function_name(Orchestrators.READINESS)
 @bp.orchestration_trigger(context_name="context")
 def readiness(context: df.DurableOrchestrationContext) -> Generator[Any, Any, list[dict[str, Any]]]:
-    plan = Plan.model_validate(context.get_input()["plan"])
-    found = [u.model_dump(mode="json") for u in units(plan)]
+    request = context.get_input()
+    plan = Plan.model_validate(request["plan"])
+    part = request.get("part")
+    found = [
+        u.model_dump(mode="json") for u in units(plan) if part is None or (u.check in DATA_UNITS) == (part == "data")
+    ]
     batches = [found[i : i + UNITS_PER_ACTIVITY] for i in range(0, len(found), UNITS_PER_ACTIVITY)]
     work = [
         Branch(kind="activity", name=Activities.CHECK_READINESS, key=f"units{i}", input={"units": batch})

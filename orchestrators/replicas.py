@@ -80,7 +80,7 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
     interval = max(MIN_PROBE_INTERVAL, timedelta(seconds=evidence.interval_seconds))
     started = context.current_utc_datetime
     deadline = started + DEADLINES[replica.kind]
-    # The run's first look at the source, before readiness, starts the evidence window (failover.py).
+    # The run's first look at the source, by its readiness checks, starts the evidence window (failover.py).
     probes: list[Probe] = [Probe.model_validate(p) for p in args.prior_probes]
     step = {"action": "failover", "resource": ""}
     acted: str | None = None  # "planned" or "forced" once an operation was started and ended

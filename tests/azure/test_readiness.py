@@ -3,6 +3,7 @@ state, and each fails for its own reason when the emulated world lacks what a fa
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from regionshift.azure.readiness import blocking, run_checks
 from regionshift.contracts import StepOutcome
 from regionshift.plan import Plan
 from regionshift_emulator.core.store import Resource
+from regionshift_emulator.estates import generated_plan
 from regionshift_emulator.harness import app_on_emulator, example_plan, writes
 from regionshift_emulator.server import Emulator
 from regionshift_emulator.services.compute.gallery import set_replica
@@ -323,3 +325,26 @@ def test_a_plan_without_partner_server_gets_an_advisory_warning_that_does_not_bl
         # Found through the primary this time (it answers); named in the fix.
         assert "Fix: add partner_server: sql-eus2-partner" in warning.detail
         assert warning not in blocking(plan, results)
+
+
+def test_what_many_resources_share_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A generated estate's new scale sets share one image and one subnet, its records a few zones,
+    and its pre-provisioned scale sets are both checked and counted for quota: each of these is
+    read once (ARM's read budget is per subscription, and readiness runs before the first write)."""
+    plan = generated_plan(60, name="shared")
+    with app_on_emulator(plan, None, tmp_path, monkeypatch) as emu:
+        results = checks(plan)
+        gets = Counter(r["path"].lower() for r in emu.state.request_log if r["method"] == "GET")
+    creates = [s for s in plan.scale_sets if s.mode == "create"]
+    shared = {str(s.image).lower() for s in creates} | {str(s.subnet).lower() for s in creates}
+    assert len(creates) > 1 and len(shared) == 2
+    assert all(gets[path] == 1 for path in shared), {p: gets[p] for p in shared}
+    zones = {
+        f"/subscriptions/{plan.subscription_of(r)}/resourcegroups/{r.resource_group}/providers/microsoft.network/dnszones/{r.zone}".lower()
+        for r in plan.dns_records
+    }
+    assert len(zones) < len(plan.dns_records) and all(gets[z] == 1 for z in zones), {z: gets[z] for z in zones}
+    scaled = [str(s.scale_set).lower() for s in plan.scale_sets if s.mode == "scale"]
+    assert scaled and all(gets[path] == 1 for path in scaled), {p: gets[p] for p in scaled}
+    assert len([c for c in results if c.action == "scale_set"]) == len(scaled)
+    assert len([c for c in results if c.action == "dns_record"]) == len(plan.dns_records)

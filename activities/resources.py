@@ -8,6 +8,7 @@ import azure.durable_functions as df
 
 from activities.runner import run_activity
 from regionshift.azure import resources
+from regionshift.azure.budget import critical
 from regionshift.azure.outcomes import Step
 from regionshift.contracts import Begun
 from regionshift.names import Activities
@@ -22,18 +23,19 @@ def _group(payload: Any) -> str:
 @bp.function_name(Activities.ENSURE_RESOURCE_GROUP)
 @bp.activity_trigger(input_name="payload")
 def ensure_resource_group(payload: dict) -> dict:
-    return run_activity(
-        payload,
-        Activities.ENSURE_RESOURCE_GROUP,
-        lambda clients, plan, args: resources.ensure_group(
-            clients,
-            plan.subscription_id,
-            args.resource_group or plan.failover_resource_group,
-            plan.regions.secondary,
-            {**args.tags, resources.PLAN_TAG: plan.name},
-        ),
-        lambda reason: Step("resource_group", _group(payload), "create").failed(reason),
-    )
+    with critical():  # the longest operations start first (regionshift.azure.budget)
+        return run_activity(
+            payload,
+            Activities.ENSURE_RESOURCE_GROUP,
+            lambda clients, plan, args: resources.ensure_group(
+                clients,
+                plan.subscription_id,
+                args.resource_group or plan.failover_resource_group,
+                plan.regions.secondary,
+                {**args.tags, resources.PLAN_TAG: plan.name},
+            ),
+            lambda reason: Step("resource_group", _group(payload), "create").failed(reason),
+        )
 
 
 @bp.function_name(Activities.BEGIN_DELETE_RESOURCE_GROUP)

@@ -35,15 +35,25 @@ def scale_set_branch(context: df.DurableOrchestrationContext) -> Generator[Any, 
 
 
 def _scale_set(context: Any) -> Generator[Any, Any, dict[str, Any]]:
+    """Begin first: `begin` reads the scale set before it acts, and the state it read is the branch's
+    first look (no read of its own before it: ARM's read budget is per subscription, and a thousand
+    branches reading twice before their first write would delay the longest operations in the run).
+    The cancel event is watched on a timer due now, so a cancel that came before the branch started
+    is known before that first activity, which may write (orchestrators/cancel.py)."""
     raw = context.get_input()
     args = ActivityInput.model_validate(raw)
     scale_set = ScaleSet.model_validate(args.item)
     started = context.current_utc_datetime
     deadline = started + DEADLINES["scale_set"]
     cancel = Cancellation(context)  # [cancel] checked before every write
-    found = ScaleSetState.model_validate(
-        (yield from cancel.watch(context.call_activity(Activities.SCALE_SET_ASSESS, raw)))
-    )
+    yield from cancel.watch(context.create_timer(started))
+    begun: Begun | None = None
+    if cancel.requested:  # [cancel] read only, to say what it leaves
+        found = ScaleSetState.model_validate((yield context.call_activity(Activities.SCALE_SET_ASSESS, raw)))
+    else:
+        begun = Begun.model_validate((yield context.call_activity(Activities.SCALE_SET_BEGIN, raw)))
+        seen = begun.data.get("found")  # absent only when the activity could not run at all
+        found = ScaleSetState.model_validate(seen or {"resource": scale_set.name, "wanted": -1, "error": begun.detail})
     action = "create" if scale_set.mode == "create" and not found.exists and found.wanted > 0 else "scale"
     acted, starts, last = False, 0, ""
 
@@ -60,44 +70,53 @@ def _scale_set(context: Any) -> Generator[Any, Any, dict[str, Any]]:
         ).model_dump(mode="json")
 
     while True:
-        if found.error:
-            return end("failed", found.error)
-        if found.provisioning_state.lower() == "failed":
-            return end("failed", f"Azure reports the scale set's provisioning as Failed ({last or 'no detail'})")
-        if found.done:
-            if not acted:
-                return end("already_done", f"runs {found.running} instances", capacity=found.wanted)
-            verb = "created with" if action == "create" else "scaled to"
-            return end("succeeded", f"{verb} {found.wanted} instances ({found.running} running)", capacity=found.wanted)
-        if context.current_utc_datetime >= deadline:
-            return end(
-                "failed",
-                f"{found.running} of {found.wanted} instances running after {DEADLINES['scale_set']} ({last})",
-            )
-        if found.in_progress or (found.exists and found.capacity == found.wanted):
-            context.set_custom_status({"kind": "scale_set", "resource": found.resource, "state": "waiting"})
-            yield from sleep(context, poll_delay(INSTANCE_POLL_SECONDS), deadline)
-        elif starts >= MAX_STARTS:
-            return end("failed", f"Azure did not take the change after {starts} attempts: {last}")
-        elif cancel.requested:  # [cancel] nothing runs on it, and nothing is started after a cancel
-            if acted:
-                return end("failed", f"{cancel.by} before the change was made again ({last})")
-            return end("skipped", f"{cancel.by}: the scale set was not changed")
-        else:
-            starts += 1
-            begun = Begun.model_validate((yield context.call_activity(Activities.SCALE_SET_BEGIN, raw)))
-            last = begun.detail
-            if begun.outcome == "refused" and (not begun.data.get("retry") or starts >= MAX_STARTS):
-                return end("failed", begun.detail)
-            if begun.outcome == "refused":  # transient (no answer, 5xx, 429): read again, then try again
-                yield from sleep(context, poll_delay(5.0 * 2**starts), deadline)
-            else:
-                acted = acted or begun.outcome != "done"
-            if begun.handle is not None:
+        if begun is None:
+            if found.error:
+                return end("failed", found.error)
+            if found.provisioning_state.lower() == "failed":
+                return end("failed", f"Azure reports the scale set's provisioning as Failed ({last or 'no detail'})")
+            if found.done:
+                if not acted:
+                    return end("already_done", f"runs {found.running} instances", capacity=found.wanted)
+                verb = "created with" if action == "create" else "scaled to"
+                return end(
+                    "succeeded", f"{verb} {found.wanted} instances ({found.running} running)", capacity=found.wanted
+                )
+            if context.current_utc_datetime >= deadline:
+                return end(
+                    "failed",
+                    f"{found.running} of {found.wanted} instances running after {DEADLINES['scale_set']} ({last})",
+                )
+            if found.in_progress or (found.exists and found.capacity == found.wanted):
                 context.set_custom_status({"kind": "scale_set", "resource": found.resource, "state": "waiting"})
-                status = yield from wait_for_operation(context, begun.handle, deadline)
-                if status.status in ("Failed", "Canceled"):
-                    return end("failed", f"{action} failed: {status.error or status.status}")
+                yield from sleep(context, poll_delay(INSTANCE_POLL_SECONDS), deadline)
+                found = ScaleSetState.model_validate((yield context.call_activity(Activities.SCALE_SET_ASSESS, raw)))
+                continue
+            if starts >= MAX_STARTS:
+                return end("failed", f"Azure did not take the change after {starts} attempts: {last}")
+            if cancel.requested:  # [cancel] nothing runs on it, and nothing is started after a cancel
+                if acted:
+                    return end("failed", f"{cancel.by} before the change was made again ({last})")
+                return end("skipped", f"{cancel.by}: the scale set was not changed")
+            begun = Begun.model_validate((yield context.call_activity(Activities.SCALE_SET_BEGIN, raw)))
+        found = ScaleSetState.model_validate(begun.data.get("found") or found.model_dump(mode="json"))
+        if begun.outcome in ("done", "in_progress") and not begun.data.get("wrote"):
+            begun = None  # begin only read (done, or busy): what it read decides, as a read would have
+            continue
+        starts += 1
+        last = begun.detail
+        if begun.outcome == "refused" and (not begun.data.get("retry") or starts >= MAX_STARTS):
+            return end("failed", begun.detail)
+        if begun.outcome == "refused":  # transient (no answer, 5xx, 429): read again, then try again
+            yield from sleep(context, poll_delay(5.0 * 2**starts), deadline)
+        else:
+            acted = True
+        if begun.handle is not None:
+            context.set_custom_status({"kind": "scale_set", "resource": found.resource, "state": "waiting"})
+            status = yield from wait_for_operation(context, begun.handle, deadline)
+            if status.status in ("Failed", "Canceled"):
+                return end("failed", f"{action} failed: {status.error or status.status}")
+        begun = None
         found = ScaleSetState.model_validate((yield context.call_activity(Activities.SCALE_SET_ASSESS, raw)))
 
 

@@ -87,22 +87,26 @@ def begin(
     capacity: int | None = None,
     tags: dict[str, str] | None = None,
 ) -> Begun:
-    """Start the create (or the capacity update) that brings the scale set to `capacity`."""
+    """Start the create (or the capacity update) that brings the scale set to `capacity`, after
+    reading it. The state read is in `data["found"]` (the branch's look at it), and `data["wrote"]`
+    says whether a write was sent."""
     found = assess(clients, plan, scale_set, resource_group, capacity=capacity)
+    seen = {"found": found.model_dump(mode="json")}
     if found.error:
-        return Begun(outcome="refused", detail=found.error)
+        return Begun(outcome="refused", detail=found.error, data=seen)
     if found.done:
-        return Begun(outcome="done", detail=f"runs {found.running} instances")
+        return Begun(outcome="done", detail=f"runs {found.running} instances", data=seen)
     if found.in_progress:
-        return Begun(outcome="in_progress", detail=f"is {found.provisioning_state}")
+        return Begun(outcome="in_progress", detail=f"is {found.provisioning_state}", data=seen)
     if not found.exists and found.wanted == 0:
-        return Begun(outcome="done", detail="does not exist, so nothing runs there")
+        return Begun(outcome="done", detail="does not exist, so nothing runs there", data=seen)
     vmss_id = parse_resource_id(found.resource)
     operations = clients.compute(vmss_id.subscription_id).virtual_machine_scale_sets
     try:
         if found.exists:
             if found.capacity == found.wanted:  # the capacity is right; Azure is still bringing instances up
-                return Begun(outcome="in_progress", detail=f"{found.running} of {found.wanted} instances running")
+                detail = f"{found.running} of {found.wanted} instances running"
+                return Begun(outcome="in_progress", detail=detail, data=seen)
             update = VirtualMachineScaleSetUpdate({"sku": {"capacity": found.wanted}})
             handle = lro.start(
                 vmss_id.subscription_id,
@@ -118,12 +122,14 @@ def begin(
             what = f"creating with {found.wanted} instances"
     except HttpResponseError as exc:
         if exc.status_code == 409:
-            return Begun(outcome="in_progress", detail=describe_error(exc))
+            return Begun(outcome="in_progress", detail=describe_error(exc), data={**seen, "wrote": True})
         transient = exc.status_code is None or exc.status_code >= 500 or exc.status_code == 429
-        return Begun(outcome="refused", detail=describe_error(exc), data={"retry": transient})
+        return Begun(outcome="refused", detail=describe_error(exc), data={**seen, "retry": transient, "wrote": True})
     except AzureError as exc:  # no answer at all (a dropped connection): the branch reads again and retries
-        return Begun(outcome="refused", detail=describe_error(exc), data={"retry": True})
-    return Begun(outcome="started" if handle else "in_progress", handle=handle, detail=what)
+        return Begun(outcome="refused", detail=describe_error(exc), data={**seen, "retry": True, "wrote": True})
+    if handle is None:
+        return Begun(outcome="in_progress", detail=what, data={**seen, "wrote": True})
+    return Begun(outcome="started", handle=handle, detail=what, data={**seen, "wrote": True})
 
 
 def _get(client: Any, resource_group: str, name: str) -> Any:
@@ -162,15 +168,49 @@ def _definition(plan: PlanContext, scale_set: ScaleSet, capacity: int, tags: dic
     }
 
 
-def reading(
-    clients: AzureClients, plan: PlanContext, scale_set: ScaleSet, resource_group: str, capacity: int | None = None
-) -> Reading:
-    """Is the scale set serving with its capacity right now? (the split-brain guard before DNS)"""
-    found = assess(clients, plan, scale_set, resource_group, capacity=capacity)
-    detail = (
-        found.error or f"{found.running} of {found.wanted} instances running ({found.provisioning_state or 'absent'})"
-    )
-    return Reading(resource=f"scale set {scale_set.name}", in_target=found.done and not found.error, detail=detail)
+def readings(
+    clients: AzureClients,
+    plan: PlanContext,
+    scale_sets: list[ScaleSet],
+    resource_group: str,
+    capacity: int | None = None,
+) -> list[Reading]:
+    """Is each scale set still there with its capacity, provisioned, right now? (the split-brain
+    guard before DNS). One list of each resource group's scale sets, not a read of each: the guard
+    runs on the critical path, right after a thousand branches' last reads, and ARM's read budget is
+    per subscription (a list page is one read). Each branch counted its running instances when it
+    ended; the guard asks what can have changed since (deleted, scaled, failed, replaced)."""
+    groups: dict[tuple[str, str], dict[str, Any] | str] = {}  # by name, or why the list failed
+    ids = [parse_resource_id(scale_set_id(plan, s, resource_group)) for s in scale_sets]
+    for rid in ids:
+        key = (rid.subscription_id, rid.resource_group)
+        if key in groups:
+            continue
+        try:
+            pages = clients.compute(rid.subscription_id).virtual_machine_scale_sets.list(rid.resource_group)
+            groups[key] = {v.name.lower(): v for v in pages if v.name}
+        except ResourceNotFoundError:
+            groups[key] = {}  # the group is gone, and every scale set with it
+        except AzureError as exc:
+            groups[key] = describe_error(exc)
+    found: list[Reading] = []
+    for scale_set, rid in zip(scale_sets, ids, strict=True):
+        wanted = scale_set.capacity if capacity is None else capacity
+        label = f"scale set {scale_set.name}"
+        listed = groups[(rid.subscription_id, rid.resource_group)]
+        if isinstance(listed, str):
+            found.append(Reading(resource=label, in_target=False, detail=f"cannot be read: {listed}"))
+            continue
+        vmss = listed.get(rid.name.lower())
+        if vmss is None:
+            found.append(Reading(resource=label, in_target=wanted == 0, detail="absent"))
+            continue
+        have = vmss.sku.capacity if vmss.sku else None
+        state = str((vmss.properties.provisioning_state if vmss.properties else "") or "")
+        ours = scale_set.mode != "create" or (vmss.tags or {}).get(PLAN_TAG) == plan.name
+        detail = f"{have} of {wanted} instances ({state or 'no state'})" if ours else "not created by regionshift"
+        found.append(Reading(resource=label, in_target=ours and have == wanted and state == "Succeeded", detail=detail))
+    return found
 
 
 def describe(clients: AzureClients, plan: PlanContext, scale_set: ScaleSet, resource_group: str) -> dict[str, object]:

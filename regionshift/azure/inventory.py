@@ -91,8 +91,5 @@ def read_slice(clients: AzureClients, part: PlanSlice) -> list[Reading]:
         partial(cosmos.reading, clients, plan, CosmosAccount.model_validate(a), to_primary=back)
         for a in part.cosmos_accounts
     ]
-    work += [
-        partial(compute.reading, clients, plan, ScaleSet.model_validate(s), group, part.capacity)
-        for s in part.scale_sets
-    ]
-    return in_parallel(work)
+    scale_sets = [ScaleSet.model_validate(s) for s in part.scale_sets]
+    return in_parallel(work) + compute.readings(clients, plan, scale_sets, group, part.capacity)

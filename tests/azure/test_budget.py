@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from activities.sql import sql_assess
 from orchestrators.steps import activity_input
-from regionshift.azure.budget import Bucket, Budget, kind_of
+from regionshift.azure import budget as budget_module
+from regionshift.azure.budget import Bucket, Budget, critical, kind_of
 from regionshift_emulator.harness import app_on_emulator, example_plan
+from regionshift_emulator.testing import wait_until
 
 
 def test_a_bucket_gives_its_burst_then_one_token_per_refill_interval() -> None:
@@ -50,3 +55,38 @@ def test_a_throttled_probe_waits_out_retry_after_and_gets_its_answer(
         found = [sql_assess(activity_input(plan, plan.sql_failover_groups[0])) for _ in range(4)]
         assert all(f["target"]["answered"] and f["source"]["answered"] for f in found), found
         assert any(r["status"] == 429 for r in emu.state.request_log)  # ARM did throttle them
+
+
+def test_when_tokens_are_short_the_critical_path_is_served_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read that starts a scale set's creation, made while other reads wait for the
+    subscription's tokens, takes the next token: the line decides who goes, not how many. The
+    budget's clock is held still until all three wait, then moved one token at a time."""
+    now = [time.monotonic()]
+    monkeypatch.setattr(budget_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setitem(budget_module.LIMITS, "reads", (1.0, 20.0))  # one token, then one every 50 ms
+    budget = Budget()
+    budget.wait("sub", "reads")  # the burst is spent
+    bucket = budget._buckets[("sub", "reads")]
+    served: list[str] = []
+
+    def ask(name: str, first: bool) -> None:
+        if first:
+            with critical():
+                budget.wait("sub", "reads")
+        else:
+            budget.wait("sub", "reads")
+        served.append(name)
+
+    threads = [
+        threading.Thread(target=ask, args=args) for args in (("other0", False), ("other1", False), ("critical", True))
+    ]
+    for count, thread in enumerate(threads, start=1):
+        thread.start()
+        wait_until(lambda count=count: len(bucket.line) == count, what=f"{count} in line")
+    for served_now in (1, 2, 3):
+        now[0] += 0.06  # one more token (and a little: the clock is a float)
+        wait_until(lambda n=served_now: len(served) == n, what=f"{served_now} served")
+    for thread in threads:
+        thread.join(10)
+    assert served == ["critical", "other0", "other1"]
+    assert bucket.line == []

@@ -10,6 +10,7 @@ from azure.mgmt.compute.models import VirtualMachineScaleSet, VirtualMachineScal
 from regionshift.plan import Plan
 from regionshift_emulator.server import Emulator
 from regionshift_emulator.services.compute.gallery import set_replica
+from regionshift_emulator.services.compute.responses import PAGE_SIZE
 from regionshift_emulator.testing import raw, scale_set_body, sdk_client, token_for
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
@@ -168,3 +169,24 @@ def test_put_answers_201_creating_with_an_async_operation(fresh_emulator: Emulat
     )
     assert (status, answer["properties"]["provisioningState"]) == (201, "Creating")
     assert "/providers/Microsoft.Compute/locations/centralus/operations/" in headers["Azure-AsyncOperation"]
+
+
+def test_a_list_of_scale_sets_comes_in_pages_the_sdk_follows(fresh_emulator: Emulator) -> None:
+    """More scale sets than a page holds: the SDK follows `nextLink`, and each page is a request of
+    its own in the log (one ARM read each against the subscription's budget)."""
+    fresh_emulator.set_scenario({"quotas": {"standardDSv5Family": 10**6, "cores": 10**6}})
+    client = compute(fresh_emulator)
+    before = {v.name for v in client.virtual_machine_scale_sets.list("rg-dr-cus")}
+    names = [f"web{i}" for i in range(PAGE_SIZE + 5)]
+    for name in names:  # started, not waited for: the list shows them while they are created
+        client.virtual_machine_scale_sets.begin_create_or_update("rg-dr-cus", name, definition(1), polling=False)
+    start = len(fresh_emulator.state.request_log)
+    listed = [v.name for v in client.virtual_machine_scale_sets.list("rg-dr-cus")]
+    pages = [r for r in list(fresh_emulator.state.request_log)[start:] if r["method"] == "GET"]
+    assert sorted(listed) == sorted(before | set(names))
+    assert len(pages) == -(-len(listed) // PAGE_SIZE) == 2
+    path = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-dr-cus/providers/Microsoft.Compute/virtualMachineScaleSets"
+    status, _, body = raw(
+        fresh_emulator, "GET", f"{path}?api-version=2026-04-01&$skiptoken=x", token=token_for(fresh_emulator)
+    )
+    assert status == 400 and "$skiptoken" in body["error"]["message"]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import copy
 from typing import Any
+from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
-from regionshift_emulator.core.errors import ResourceNotFound
+from regionshift_emulator.core.errors import BadRequest, ResourceNotFound
 from regionshift_emulator.core.routing import ArmRequest, empty_response, json_response
 from regionshift_emulator.core.store import Resource
 from regionshift_emulator.services.compute.gallery import GALLERY_TYPE, VERSION_TYPE, render_version, version_key
@@ -81,15 +82,32 @@ def get(req: ArmRequest) -> Response:
     return json_response(render_scale_set(_backend(req).get(*_ids(req))))
 
 
+# Scale set lists are pageable (`x-ms-pageable` with `nextLinkName: nextLink` in the Compute REST
+# spec, virtualMachineScaleSet.json: VirtualMachineScaleSets_List and _ListAll). How many a page
+# holds ARM does not document: the emulator pages early, harsher than Azure is likely to be, so
+# that a caller that reads one page for the whole list, or counts a list as one read, fails here.
+PAGE_SIZE = 50
+
+
+def _paged(req: ArmRequest, found: list[Resource]) -> Response:
+    token = req.request.args.get("$skiptoken", "0")
+    if not token.isdigit():
+        raise BadRequest(f"$skiptoken {token!r} is not one this list gave out.")
+    start = int(token)
+    page: dict[str, Any] = {"value": [render_scale_set(v) for v in found[start : start + PAGE_SIZE]]}
+    if start + PAGE_SIZE < len(found):
+        args = {**{k: v for k, v in req.request.args.items() if k != "$skiptoken"}, "$skiptoken": start + PAGE_SIZE}
+        page["nextLink"] = f"{req.request.base_url}?{urlencode(args, safe='$')}"
+    return json_response(page)
+
+
 def list_in_group(req: ArmRequest) -> Response:
     p = req.params
-    found = _backend(req).list_in_group(p["subscriptionId"], p["resourceGroupName"])
-    return json_response({"value": [render_scale_set(v) for v in found]})
+    return _paged(req, _backend(req).list_in_group(p["subscriptionId"], p["resourceGroupName"]))
 
 
 def list_all(req: ArmRequest) -> Response:
-    found = _backend(req).list_in_subscription(req.params["subscriptionId"])
-    return json_response({"value": [render_scale_set(v) for v in found]})
+    return _paged(req, _backend(req).list_in_subscription(req.params["subscriptionId"]))
 
 
 def create_or_update(req: ArmRequest) -> Response:

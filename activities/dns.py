@@ -7,10 +7,11 @@ import azure.durable_functions as df
 
 from activities.runner import item_label, run_activity
 from regionshift.azure import dns
+from regionshift.azure.clients import AzureClients
 from regionshift.azure.outcomes import Step
-from regionshift.contracts import ActivityInput, DnsVerification
+from regionshift.contracts import ActivityInput, DnsVerification, StepOutcome
 from regionshift.names import Activities
-from regionshift.plan import DnsRecord
+from regionshift.plan import DnsRecord, PlanContext
 from regionshift.settings import Settings
 
 bp = df.Blueprint()
@@ -23,12 +24,22 @@ def _side(args: ActivityInput) -> dns.Side:
 @bp.function_name(Activities.SWITCH_DNS_RECORD)
 @bp.activity_trigger(input_name="payload")
 def switch_dns_record(payload: dict) -> dict:
+    """Point the record at the side, then ask its name servers once (`data["first_look"]`): where
+    they already answer the new targets, the branch needs no look of its own (orchestrators/dns.py)."""
     return run_activity(
         payload,
         Activities.SWITCH_DNS_RECORD,
-        lambda clients, plan, args: dns.switch(clients, plan, DnsRecord.model_validate(args.item), _side(args)),
+        lambda clients, plan, args: _switch_and_ask(clients, plan, DnsRecord.model_validate(args.item), _side(args)),
         lambda reason: Step("dns", item_label(payload, "name", "zone"), "switch").failed(reason),
     )
+
+
+def _switch_and_ask(clients: AzureClients, plan: PlanContext, record: DnsRecord, side: dns.Side) -> StepOutcome:
+    written = dns.switch(clients, plan, record, side)
+    if not written.ok:
+        return written
+    look = dns.verify(clients, plan, record, side, Settings.from_env().dns_servers)
+    return written.model_copy(update={"data": {**written.data, "first_look": look.model_dump(mode="json")}})
 
 
 @bp.function_name(Activities.VERIFY_DNS_RECORD)

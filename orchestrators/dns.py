@@ -4,9 +4,10 @@ answer the new targets (a branch per record, so the records of a plan are verifi
 ARM accepting the write is not the switch: clients learn the new targets from the zone's name
 servers, which Azure DNS updates "within 60 seconds" (Azure DNS FAQ, Learn), and a resolver that
 cached the old answer keeps it for the old TTL. So after the write the branch asks the name
-servers (the `verify_dns_record` activity: every server the zone names, or those of
-`REGIONSHIFT_DNS_SERVERS`) on a durable timer until all of them answer the new targets, or fails
-at `VERIFY_DEADLINE` with what they answered. Its step records, in `data`:
+servers (every server the zone names, or those of `REGIONSHIFT_DNS_SERVERS`: once in the switch
+activity right after the write, then the `verify_dns_record` activity) on a durable timer until
+all of them answer the new targets, or fails at `VERIFY_DEADLINE` with what they answered. The
+time they answered is the orchestration's, when it learnt of the answer. Its step records, in `data`:
 
 - `written_at`: when ARM took the write;
 - `authoritative_at`: when every authoritative server answered the new targets;
@@ -62,7 +63,9 @@ def _switch_and_verify(context: Any) -> Generator[Any, Any, dict[str, Any]]:
     publish("switching")
     written = StepOutcome.model_validate((yield context.call_activity(Activities.SWITCH_DNS_RECORD, raw)))
     written_at = context.current_utc_datetime
-    written = written.model_copy(update={"started_at": started, "ended_at": written_at})
+    first_look = written.data.get("first_look")  # the switch asked once right after writing
+    data_written = {k: v for k, v in written.data.items() if k != "first_look"}
+    written = written.model_copy(update={"started_at": started, "ended_at": written_at, "data": data_written})
     if not written.ok:
         return written.model_dump(mode="json")
     # A record that already pointed there had no old answer for this run to wait out.
@@ -70,8 +73,11 @@ def _switch_and_verify(context: Any) -> Generator[Any, Any, dict[str, Any]]:
     deadline = written_at + VERIFY_DEADLINE
     looks = 0
     while True:
-        publish("asking its name servers")
-        check = DnsVerification.model_validate((yield context.call_activity(Activities.VERIFY_DNS_RECORD, raw)))
+        if first_look is not None:
+            check, first_look = DnsVerification.model_validate(first_look), None
+        else:
+            publish("asking its name servers")
+            check = DnsVerification.model_validate((yield context.call_activity(Activities.VERIFY_DNS_RECORD, raw)))
         looks += 1
         now = context.current_utc_datetime
         data = {

@@ -134,6 +134,23 @@ def replica_branch(context: Any, replica: Replica) -> Generator[Any, Any, dict[s
         acted = "forced" if forced else "planned"
         return "ended", begun.detail
 
+    verdict = primary_verdict(
+        probes,
+        failed_probes=evidence.failed_probes,
+        window_seconds=evidence.window_seconds,
+        confirmed_by_signal=args.confirmed_outage,
+    )
+    if probes and not probes[-1].answered and verdict.state == "not_yet":
+        # The readiness check's read of the primary found no answer: it was this branch's first probe,
+        # and nothing can be decided before the window's next one is due (the window needs its span).
+        # So the branch waits for it instead of reading at once: a thousand branches reading together
+        # would spend ARM's read budget and the host's time just when the scale sets' creations start.
+        due = min(probes[-1].at + interval, deadline)
+        if due > context.current_utc_datetime:
+            context.set_custom_status({"kind": replica.kind, "state": "probing"})
+            timer = context.create_timer(due)
+            if (yield from cancel.race(timer)) is None:
+                timer.cancel()
     found = yield from look()
     while True:
         if found.error:

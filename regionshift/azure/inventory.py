@@ -24,13 +24,13 @@ READ_THREADS = 4  # per activity: with many activities at once, ARM's read budge
 
 
 def slices(
-    plan: Plan, *, size: int = SLICE_SIZE, dns: bool = True, compute: bool = True, **fields: Any
+    plan: Plan, *, size: int = SLICE_SIZE, data: bool = True, dns: bool = True, compute: bool = True, **fields: Any
 ) -> list[PlanSlice]:
     """The plan's resources in parts of at most `size`, in plan order (SQL, Cosmos, compute, DNS)."""
-    items: list[tuple[str, dict[str, Any]]] = [
-        ("sql_failover_groups", g.model_dump(mode="json")) for g in plan.sql_failover_groups
-    ]
-    items += [("cosmos_accounts", a.model_dump(mode="json")) for a in plan.cosmos_accounts]
+    items: list[tuple[str, dict[str, Any]]] = []
+    if data:
+        items += [("sql_failover_groups", g.model_dump(mode="json")) for g in plan.sql_failover_groups]
+        items += [("cosmos_accounts", a.model_dump(mode="json")) for a in plan.cosmos_accounts]
     if compute:
         items += [("scale_sets", s.model_dump(mode="json")) for s in plan.scale_sets]
     if dns:

@@ -172,7 +172,7 @@ def guard_before_dns(
     right before DNS moves; DNS moves only if all of them are in the target."""
     started = context.current_utc_datetime
     capacity = 0 if direction == "to_primary" else None  # failing back: the secondary's compute is quiesced
-    fields = {"direction": direction, "resource_group": resource_group, "capacity": capacity}
+    fields: dict[str, Any] = {"direction": direction, "resource_group": resource_group, "capacity": capacity}
     parts = slices(plan, dns=False, compute=False, **fields)
     if plan.scale_sets:  # in one part: it lists each resource group's scale sets once (compute.readings)
         parts += slices(plan, size=len(plan.scale_sets), data=False, dns=False, **fields)

@@ -171,20 +171,14 @@ def _failover(
             reason += " (to go on anyway, start it again with --force)"
         return (yield from stopped(approval, reason, readiness))
 
-    context_plan = plan.context()
     creates = [s for s in plan.scale_sets if s.mode == "create"]
     branches: list[Branch] = []
-    if creates:  # the longest path first: a resource group, then scale sets built from an image
-        branches.append(
-            Branch(
-                name=Orchestrators.PROVISION_COMPUTE,
-                key="compute",
-                input={"plan": request.plan, "resource_group": plan.failover_resource_group, "tags": tags},
-            )
-        )
-    branches += scale_set_branches(
-        context_plan, [s for s in plan.scale_sets if s.mode == "scale"], key="scale", tags=tags
-    )
+    if creates:  # the longest path first: a resource group, then scale sets built from an image, then scale-ups
+        compute = {"plan": request.plan, "resource_group": plan.failover_resource_group, "tags": tags, "scale": True}
+        branches.append(Branch(name=Orchestrators.PROVISION_COMPUTE, key="compute", input=compute))
+    else:
+        scale_ups = [s for s in plan.scale_sets if s.mode == "scale"]
+        branches += scale_set_branches(plan.context(), scale_ups, key="scale", tags=tags)
     replicas = replica_branches(plan, "to_secondary", confirmed_outage=confirmed_outage)
     branches += [b.model_copy(update={"input": {**b.input, "prior_probes": prior.get(b.key, [])}}) for b in replicas]
     context.set_custom_status(progress("data_and_compute", approval, total))

@@ -249,13 +249,19 @@ class DurableHost:
         the store's error if the host had to stop because of it."""
         deadline = None if timeout is None else time.monotonic() + timeout
         seen: tuple[Any, ...] | None = None
+        stamp: tuple[Any, ...] | None = None
+        status: InstanceStatus | None = None
         while True:
             version = self._version
             if self._fatal is not None:
                 raise self._fatal
-            status = self.get_status(instance_id)
-            if status is None:
+            now_stamp = self._store.status_stamp(instance_id)  # every change in the host wakes this
+            if now_stamp is None:
                 raise InstanceNotFound(f"no instance with id '{instance_id}'")
+            if now_stamp != stamp or status is None:  # this instance changed: read it whole
+                stamp, status = now_stamp, self.get_status(instance_id)
+                if status is None:
+                    raise InstanceNotFound(f"no instance with id '{instance_id}'")
             key = (status.runtime_status, json.dumps(status.custom_status, sort_keys=True))
             if key != seen:
                 seen = key

@@ -92,6 +92,15 @@ class Store:
         rows = self._query("SELECT * FROM instances WHERE instance_id = ?", (instance_id,))
         return instance_from(rows[0]) if rows else None
 
+    def status_stamp(self, instance_id: str) -> tuple[str, str, str | None] | None:
+        """What changes when an instance's status does (runtime status, last update, custom status),
+        without its input and output: a waiter reads this on every change in the host, and a plan's
+        input can be hundreds of kilobytes."""
+        rows = self._query(
+            "SELECT status, updated_at, custom_status FROM instances WHERE instance_id = ?", (instance_id,)
+        )
+        return (rows[0][0], rows[0][1], rows[0][2]) if rows else None
+
     def instances_page(self, query: InstanceQuery, after: str | None, limit: int) -> list[InstanceRow]:
         """Up to `limit` instances matching `query` with ids after `after`, in id order.
 

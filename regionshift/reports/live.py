@@ -223,7 +223,8 @@ def _group_row(compute: Instance, children: list[Instance], now: datetime) -> Li
         if outcome is not None:
             return LiveRow("Resource group · create", name, outcome.status, _took(compute), outcome.detail)
         return LiveRow("Resource group · create", name, "failed", _took(compute), str(compute.output or "")[:300])
-    built = any(c.instance_id.startswith(compute.instance_id + ":") for c in children)
+    # A new scale set's branch starts only once the group exists (pre-provisioned ones start either way).
+    built = any(c.instance_id.startswith(compute.instance_id + ":") and ":vmss-" in c.instance_id for c in children)
     return LiveRow("Resource group · create", name, "succeeded" if built else "running", _since(compute, now))
 
 

@@ -29,7 +29,7 @@ def test_a_target_that_moves_after_its_branch_succeeded_keeps_dns_on_the_primary
             request = RunRequest.new(plan, started_by="test", approved=True).model_dump(mode="json")
             host.start_new(Orchestrators.FAILOVER, request, "failover-1")
             wait_until(
-                lambda: (s := host.get_status("failover-1:scale-worker")) is not None and s.is_terminal,
+                lambda: (s := host.get_status("failover-1:compute:scale-worker")) is not None and s.is_terminal,
                 timeout=60,
                 what="the worker scale set's branch to end",
             )

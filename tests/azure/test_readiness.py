@@ -344,6 +344,9 @@ def test_what_many_resources_share_is_read_once(tmp_path: Path, monkeypatch: pyt
         for r in plan.dns_records
     }
     assert len(zones) < len(plan.dns_records) and all(gets[z] == 1 for z in zones), {z: gets[z] for z in zones}
+    # Their records are listed (a page per type and zone), not read one by one.
+    listed = [p for p in gets if any(p.startswith(z + "/") for z in zones)]
+    assert sorted(listed) == sorted(f"{z}/cname" for z in zones), listed
     scaled = [str(s.scale_set).lower() for s in plan.scale_sets if s.mode == "scale"]
     assert scaled and all(gets[path] == 1 for path in scaled), {p: gets[p] for p in scaled}
     assert len([c for c in results if c.action == "scale_set"]) == len(scaled)

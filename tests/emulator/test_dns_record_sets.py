@@ -8,6 +8,7 @@ from azure.mgmt.dns import DnsManagementClient
 from azure.mgmt.dns.models import ARecord, CnameRecord, RecordSet
 
 from regionshift_emulator.server import Emulator
+from regionshift_emulator.services.dns.responses import PAGE_SIZE
 from regionshift_emulator.testing import sdk_client
 
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
@@ -130,3 +131,20 @@ def test_dns_is_not_affected_by_a_region_outage(fresh_emulator: Emulator) -> Non
 def test_missing_zone_is_not_found(emulator: Emulator) -> None:
     with pytest.raises(ResourceNotFoundError):
         dns(emulator).zones.get("rg-dr-cus", "fabrikam.com")
+
+
+def test_record_sets_are_listed_in_pages_of_100_the_sdk_follows(fresh_emulator: Emulator) -> None:
+    """ARM's default page is 100 record sets (`$top`, DNS REST spec): the SDK follows `nextLink`,
+    each page a request of its own in the log (one read of the subscription's budget)."""
+    client = dns(fresh_emulator)
+    for i in range(PAGE_SIZE + 20):
+        client.record_sets.create_or_update(
+            "rg-dr-cus", "contoso.com", f"host{i}", "CNAME", RecordSet(ttl=60, cname_record=CnameRecord(cname="x.net"))
+        )
+    start = len(fresh_emulator.state.request_log)
+    listed = [rs.name for rs in client.record_sets.list_by_type("rg-dr-cus", "contoso.com", "CNAME")]
+    pages = list(fresh_emulator.state.request_log)[start:]
+    assert {f"host{i}" for i in range(PAGE_SIZE + 20)} | {"www"} == set(listed)
+    assert len(pages) == 2 and all(p["method"] == "GET" for p in pages)
+    small = list(client.record_sets.list_by_type("rg-dr-cus", "contoso.com", "CNAME", top=50))
+    assert len(small) == len(listed) and len(fresh_emulator.state.request_log) - start == 2 + 3

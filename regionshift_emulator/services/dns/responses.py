@@ -8,6 +8,7 @@ header. A record set renders with its bare-GUID `etag`, `properties.TTL`, `prope
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
@@ -49,10 +50,23 @@ def _top(req: ArmRequest) -> int | None:
     return int(raw)
 
 
+# Record set lists are pageable (`x-ms-pageable`, `nextLinkName: nextLink`, in the DNS REST spec's
+# dns.json: RecordSets_ListByType and _ListByDnsZone), and `$top` is "the maximum number of record
+# sets to return. If not specified, returns up to 100 record sets" (same spec).
+PAGE_SIZE = 100
+
+
 def _page(req: ArmRequest, items: list[Resource]) -> Response:
-    top = _top(req)
-    shown = items[:top] if top else items
-    return json_response({"value": [_render_record_set(r) for r in shown]})
+    size = _top(req) or PAGE_SIZE
+    token = req.request.args.get("$skiptoken", "0")
+    if not token.isdigit():
+        raise BadRequest(f"$skiptoken {token!r} is not one this list gave out.")
+    start = int(token)
+    page: dict[str, Any] = {"value": [_render_record_set(r) for r in items[start : start + size]]}
+    if start + size < len(items):
+        args = {**{k: v for k, v in req.request.args.items() if k != "$skiptoken"}, "$skiptoken": start + size}
+        page["nextLink"] = f"{req.request.base_url}?{urlencode(args, safe='$')}"
+    return json_response(page)
 
 
 def get_zone(req: ArmRequest) -> Response:

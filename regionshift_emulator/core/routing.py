@@ -11,10 +11,11 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
-from regionshift_emulator.core.errors import InvalidRequestContent, PreconditionFailed
+from regionshift_emulator.core.errors import BadRequest, InvalidRequestContent, PreconditionFailed
 from regionshift_emulator.core.store import group_id
 
 if TYPE_CHECKING:
@@ -130,3 +131,17 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 def empty_response(status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(b"", status=status, headers=headers)
+
+
+def paged_response(req: ArmRequest, items: Sequence[Any], size: int, render: Callable[[Any], Any]) -> Response:
+    """One page of an ARM list (`x-ms-pageable`): `value`, and a `nextLink` that carries on from
+    `$skiptoken` while more is left. A token this list did not give out is a 400."""
+    token = req.request.args.get("$skiptoken", "0")
+    if not token.isdigit():
+        raise BadRequest(f"$skiptoken {token!r} is not one this list gave out.")
+    start = int(token)
+    page: dict[str, Any] = {"value": [render(item) for item in items[start : start + size]]}
+    if start + size < len(items):
+        args = {**{k: v for k, v in req.request.args.items() if k != "$skiptoken"}, "$skiptoken": start + size}
+        page["nextLink"] = f"{req.request.base_url}?{urlencode(args, safe='$')}"
+    return json_response(page)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import copy
 from typing import Any
-from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
-from regionshift_emulator.core.errors import BadRequest, ResourceNotFound
-from regionshift_emulator.core.routing import ArmRequest, empty_response, json_response
+from regionshift_emulator.core.errors import ResourceNotFound
+from regionshift_emulator.core.routing import ArmRequest, empty_response, json_response, paged_response
 from regionshift_emulator.core.store import Resource
 from regionshift_emulator.services.compute.gallery import GALLERY_TYPE, VERSION_TYPE, render_version, version_key
 from regionshift_emulator.services.compute.models import SERVICE, ComputeBackend
@@ -90,15 +89,7 @@ PAGE_SIZE = 50
 
 
 def _paged(req: ArmRequest, found: list[Resource]) -> Response:
-    token = req.request.args.get("$skiptoken", "0")
-    if not token.isdigit():
-        raise BadRequest(f"$skiptoken {token!r} is not one this list gave out.")
-    start = int(token)
-    page: dict[str, Any] = {"value": [render_scale_set(v) for v in found[start : start + PAGE_SIZE]]}
-    if start + PAGE_SIZE < len(found):
-        args = {**{k: v for k, v in req.request.args.items() if k != "$skiptoken"}, "$skiptoken": start + PAGE_SIZE}
-        page["nextLink"] = f"{req.request.base_url}?{urlencode(args, safe='$')}"
-    return json_response(page)
+    return paged_response(req, found, PAGE_SIZE, render_scale_set)
 
 
 def list_in_group(req: ArmRequest) -> Response:

@@ -8,12 +8,11 @@ header. A record set renders with its bare-GUID `etag`, `properties.TTL`, `prope
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
 
 from regionshift_emulator.core.errors import BadRequest
-from regionshift_emulator.core.routing import ArmRequest, empty_response, json_response
+from regionshift_emulator.core.routing import ArmRequest, empty_response, json_response, paged_response
 from regionshift_emulator.core.store import Resource
 from regionshift_emulator.services.dns.models import DnsBackend
 
@@ -57,16 +56,7 @@ PAGE_SIZE = 100
 
 
 def _page(req: ArmRequest, items: list[Resource]) -> Response:
-    size = _top(req) or PAGE_SIZE
-    token = req.request.args.get("$skiptoken", "0")
-    if not token.isdigit():
-        raise BadRequest(f"$skiptoken {token!r} is not one this list gave out.")
-    start = int(token)
-    page: dict[str, Any] = {"value": [_render_record_set(r) for r in items[start : start + size]]}
-    if start + size < len(items):
-        args = {**{k: v for k, v in req.request.args.items() if k != "$skiptoken"}, "$skiptoken": start + size}
-        page["nextLink"] = f"{req.request.base_url}?{urlencode(args, safe='$')}"
-    return json_response(page)
+    return paged_response(req, items, _top(req) or PAGE_SIZE, _render_record_set)
 
 
 def get_zone(req: ArmRequest) -> Response:
